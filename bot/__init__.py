@@ -1,0 +1,1 @@
+"""studybot's core: platform-neutral study logic (content, search, quiz, scores, daily)."""

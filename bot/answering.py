@@ -1,0 +1,74 @@
+"""Recording one user's answer to an asked question, for quiz rounds and daily questions alike.
+
+The first answer counts; a second press, an answer after the time (plus the grace window) or
+an answer from another chat is refused with a private word and changes nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.core import Core
+from bot.events import Chat, User
+from bot.periods import month_key, week_key
+from bot.quiz.answers import typed_answer_is_correct
+from bot.quiz.messages import option_label
+from bot.quiz.scoring import daily_points, quiz_points
+from bot.replies import Reply
+from bot.store import people, quiz_store
+from bot.store.quiz_store import Asked, NewAnswer
+from bot.text import plain
+
+MAX_TYPED = 200
+
+
+@dataclass(frozen=True)
+class Outcome:
+    replies: list[Reply]
+    recorded: bool
+
+
+def _private(user: User, text: str) -> Reply:
+    return Reply(plain(text), to=user)
+
+
+async def record(core: Core, user: User, chat: Chat, asked: Asked, option: int | None,
+                 typed: str | None) -> Outcome:
+    now = core.clock.now()
+    question = core.course.questions.get(asked.question_id)
+    chat_id = await people.ensure_chat(core.db, chat, now)
+    if chat_id != asked.chat_id:
+        return Outcome([_private(user, "Câu hỏi này thuộc về một cuộc trò chuyện khác.")], False)
+    if asked.closed or now > asked.closes_at + core.grace:
+        return Outcome([_private(user, "Câu hỏi này đã hết giờ, câu trả lời không được tính.")], False)
+    if question is None:
+        return Outcome([_private(user, "Câu hỏi này không còn trong ngân hàng câu hỏi.")], False)
+    if typed is not None:
+        given = typed.strip()[:MAX_TYPED]
+        correct = typed_answer_is_correct(question, given)
+    else:
+        if option is None or not 0 <= option < len(asked.options):
+            return Outcome([_private(user, "Lựa chọn này không có trong câu hỏi.")], False)
+        given, correct = str(option), option == asked.correct
+    if asked.daily_day is not None:
+        points = daily_points(correct)
+    else:
+        points = quiz_points(correct, asked.asked_at, asked.closes_at, min(now, asked.closes_at))
+    user_id = await people.ensure_user(core.db, user, now)
+    timezone = await people.chat_timezone(core.db, chat_id)
+    previous = (await quiz_store.previous_daily_day(core.db, chat_id, asked.daily_day)
+                if asked.daily_day else None)
+    inserted = await quiz_store.record_answer(
+        core.db,
+        NewAnswer(asked.id, user_id, chat_id, asked.topic, given, correct, points, now,
+                  week_key(now, timezone), month_key(now, timezone)),
+        daily_day=asked.daily_day, previous_daily_day=previous)
+    if not inserted:
+        return Outcome([_private(user, "Bạn đã trả lời câu này rồi: chỉ câu trả lời đầu tiên được tính.")],
+                       False)
+    chosen = "" if option is None else f" ({option_label(asked.presented, option)})"
+    if correct:
+        text = f"✅ Chính xác{chosen}! +{points} điểm."
+    else:
+        text = f"❌ Chưa đúng{chosen}. Đáp án sẽ được công bố khi hết giờ."
+    return Outcome([_private(user, text)], True)

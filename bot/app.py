@@ -1,0 +1,68 @@
+"""Composition root: settings -> content -> store -> core -> adapters, run on one event loop."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import random
+import sys
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import AsyncIterator
+
+from bot.clock import Clock
+from bot.core import Core
+from bot.course.load import ContentError, load_course
+from bot.replies import Outbox
+from bot.service import StudyBot
+from bot.settings import Settings
+from bot.store.database import Database
+
+log = logging.getLogger(__name__)
+TICK_SECONDS = 1.0
+
+
+def load_or_explain(content_dir: Path):
+    """The course, or None after printing every problem (never a traceback)."""
+    try:
+        return load_course(content_dir)
+    except ContentError as exc:
+        print(f"studybot: the content in {content_dir} has problems; fix them and start again:",
+              file=sys.stderr)
+        for problem in exc.problems:
+            print(f"  {problem}", file=sys.stderr)
+        return None
+
+
+@asynccontextmanager
+async def open_bot(content_dir: Path, db_path: Path | str, clock: Clock, outbox: Outbox,
+                   rng: random.Random | None = None, settings: Settings | None = None,
+                   course=None) -> AsyncIterator[StudyBot]:
+    course = course if course is not None else load_course(content_dir)
+    db = await Database.open(db_path)
+    try:
+        core = Core(course, db, clock, outbox, rng or random.Random(), settings or Settings())
+        yield StudyBot(core)
+    finally:
+        await db.close()
+
+
+async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS) -> None:
+    """Run due work on the real clock until cancelled."""
+    while True:
+        await bot.run_due()
+        await asyncio.sleep(seconds)
+
+
+def run_bot(content_dir: Path, db_path: Path) -> int:
+    """`studybot run`: every platform with a token; the console when none is configured."""
+    logging.basicConfig(level=os.environ.get("STUDYBOT_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    for variable in ("TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN"):
+        if os.environ.get(variable):
+            print(f"studybot: {variable} is set, but that platform's adapter is not built yet "
+                  f"(see the open issues); starting the console instead.", file=sys.stderr)
+    from adapters.console import run_console
+
+    return run_console(content_dir=content_dir, db_path=db_path, jsonl=False, start=None)

@@ -1,0 +1,47 @@
+"""A concept as a card: term, definition, key points, related concepts and the source."""
+
+from __future__ import annotations
+
+from bot.course.model import Concept, Course
+from bot.replies import Button, Reply
+from bot.text import Rich, bold, italic, join, plain, shorten
+
+# Discord's message limit is 2000 and Telegram's 4096: stay under both, markup included.
+CARD_LIMIT = 1800
+MAX_RELATED_BUTTONS = 3
+
+
+def define_button(concept: Concept) -> Button:
+    return Button(f"d:{concept.id}", shorten(concept.term, 40))
+
+
+def concept_card(course: Course, concept: Concept) -> Reply:
+    head = bold(concept.term)
+    if concept.aliases:
+        head = head + plain(" (" + ", ".join(concept.aliases[:4]) + ")")
+    related = [course.concepts[r] for r in concept.related if r in course.concepts]
+    sources = "; ".join(course.source_label(s) for s in concept.sources)
+    tail: list[Rich | str] = []
+    if related:
+        tail.append(italic("Liên quan: ") + ", ".join(c.term for c in related))
+    tail.append(italic("Nguồn: ") + sources)
+    fixed = len(head) + len(join(tail)) + 8
+    budget = CARD_LIMIT - fixed
+    definition = shorten(concept.definition, budget)
+    body: list[Rich | str] = [head, definition]
+    budget -= len(definition)
+    if concept.key_points and budget > 40:
+        points = []
+        for point in concept.key_points:
+            line = "• " + point
+            if len(line) + 1 > budget:
+                break
+            points.append(line)
+            budget -= len(line) + 1
+        if points:
+            body.append(join(points))
+    if concept.details and budget > 60:
+        body.append(shorten(concept.details, budget - 2))
+    text = join(body + tail, sep="\n\n")
+    buttons = tuple(define_button(c) for c in related[:MAX_RELATED_BUTTONS])
+    return Reply(text, buttons)

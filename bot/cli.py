@@ -1,0 +1,113 @@
+"""The `studybot` command: run the bot, the console, and the content tools."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.paths import default_content_dir, default_db_path
+
+
+def _content_check(args: argparse.Namespace) -> int:
+    from bot.course.check import check_course, poll_overflows
+    from bot.course.load import read_course
+
+    course, problems = read_course(args.content)
+    problems += check_course(course)
+    for problem in problems:
+        print(problem)
+    if args.polls or not problems:
+        overflow = {q.id: poll_overflows(q) for q in course.questions.values()}
+        long = {k: v for k, v in overflow.items() if v and v != ["typed answer"]}
+        if args.polls:
+            for qid, reasons in long.items():
+                print(f"{course.questions[qid].file}: {qid}: sent as a message with buttons ({'; '.join(reasons)})")
+    if problems:
+        print(f"{len(problems)} problem(s) in {args.content}", file=sys.stderr)
+        return 1
+    note = f"; {len(long)} too long for a Telegram quiz poll (see --polls)" if long else ""
+    print(f"OK: {len(course.topics)} topics, {len(course.concepts)} concepts, "
+          f"{len(course.questions)} questions{note}")
+    return 0
+
+
+def _content_stats(args: argparse.Namespace) -> int:
+    from bot.course.load import ContentError, load_course
+    from bot.course.stats import stats_lines
+
+    try:
+        course = load_course(args.content)
+    except ContentError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
+        return 1
+    print("\n".join(stats_lines(course)))
+    return 0
+
+
+def _console(args: argparse.Namespace) -> int:
+    from adapters.console import run_console
+
+    return run_console(content_dir=args.content, db_path=args.db, jsonl=args.jsonl, start=args.start)
+
+
+def _run(args: argparse.Namespace) -> int:
+    from bot.app import run_bot
+
+    return run_bot(content_dir=args.content, db_path=args.db)
+
+
+def _db_backup(args: argparse.Namespace) -> int:
+    from bot.store.backup import backup_database
+
+    return backup_database(args.db, args.path)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    def common(p: argparse.ArgumentParser, db: bool = True) -> None:
+        p.add_argument("--content", type=Path, default=default_content_dir(),
+                       help="content directory (default: %(default)s)")
+        if db:
+            p.add_argument("--db", type=Path, default=default_db_path(),
+                           help="SQLite database path (default: %(default)s)")
+
+    run = sub.add_parser("run", help="start the bot on every platform that has a token (console if none)")
+    common(run)
+    run.set_defaults(func=_run)
+
+    console = sub.add_parser("console", help="talk to the bot in this terminal")
+    common(console)
+    console.add_argument("--jsonl", action="store_true", help="machine mode: one JSON object a line each way")
+    console.add_argument("--start", default=None, help="machine mode: the clock's start instant (ISO 8601)")
+    console.set_defaults(func=_console)
+
+    content = sub.add_parser("content", help="check or count the course content")
+    content_sub = content.add_subparsers(dest="content_command", required=True)
+    check = content_sub.add_parser("check", help="validate every content file; exit 1 on any problem")
+    common(check, db=False)
+    check.add_argument("--polls", action="store_true", help="also list questions too long for a quiz poll")
+    check.set_defaults(func=_content_check)
+    stats = content_sub.add_parser("stats", help="counts per topic, type and difficulty")
+    common(stats, db=False)
+    stats.set_defaults(func=_content_stats)
+
+    db = sub.add_parser("db", help="database tools")
+    db_sub = db.add_subparsers(dest="db_command", required=True)
+    backup = db_sub.add_parser("backup", help="write a consistent copy of the database, safe while the bot runs")
+    backup.add_argument("path", type=Path)
+    backup.add_argument("--db", type=Path, default=default_db_path())
+    backup.set_defaults(func=_db_backup)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

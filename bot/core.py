@@ -1,0 +1,32 @@
+"""What every handler needs: content, search, store, clock, randomness, settings and the outbox."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import timedelta
+
+from bot.clock import Clock
+from bot.course.model import Course
+from bot.replies import Outbox
+from bot.search import ConceptIndex
+from bot.settings import Settings
+from bot.store.database import Database
+
+
+@dataclass
+class Core:
+    course: Course
+    db: Database
+    clock: Clock
+    outbox: Outbox
+    rng: random.Random = field(default_factory=random.Random)
+    settings: Settings = field(default_factory=Settings)
+    index: ConceptIndex = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.index = ConceptIndex(self.course)
+
+    @property
+    def grace(self) -> timedelta:
+        return timedelta(seconds=self.settings.grace_seconds)

@@ -1,0 +1,82 @@
+"""Plain data for the course content; no I/O, no validation (see load.py and check.py)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+QUESTION_TYPES = ("choice", "true_false", "short", "order")
+DIFFICULTIES = ("easy", "medium", "hard")
+
+# Telegram quiz poll limits (telegram.constants.PollLimit); a question over them goes out
+# as a message with buttons instead.
+POLL_QUESTION_MAX = 300
+POLL_OPTION_MAX = 100
+POLL_EXPLANATION_MAX = 200
+POLL_EXPLANATION_MAX_LINE_FEEDS = 2
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    section: str
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    file: str
+    title: str
+    sections: dict[str, str]
+
+
+@dataclass(frozen=True)
+class Topic:
+    id: str
+    title: str
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Concept:
+    id: str
+    term: str
+    definition: str
+    topic: str
+    sources: tuple[Source, ...]
+    aliases: tuple[str, ...] = ()
+    details: str = ""
+    key_points: tuple[str, ...] = ()
+    related: tuple[str, ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    topic: str
+    type: str
+    prompt: str
+    explanation: str
+    sources: tuple[Source, ...]
+    difficulty: str
+    options: tuple[str, ...] = ()      # choice
+    answer: str | bool = ""            # choice: the right option; true_false: bool; short: text
+    accept: tuple[str, ...] = ()       # short: other accepted forms
+    items: tuple[str, ...] = ()        # order: the right order
+    concepts: tuple[str, ...] = ()
+    file: str = ""
+
+
+@dataclass
+class Course:
+    sources: dict[str, SourceFile] = field(default_factory=dict)
+    topics: dict[str, Topic] = field(default_factory=dict)
+    concepts: dict[str, Concept] = field(default_factory=dict)
+    questions: dict[str, Question] = field(default_factory=dict)
+
+    def source_label(self, source: Source) -> str:
+        """"Bài giảng Chương 1 … — §1.1.2 a Hợp tác quốc tế" for a card or an explanation."""
+        seed = self.sources.get(source.file)
+        if seed is None:
+            return f"{source.file} §{source.section}"
+        title = seed.sections.get(source.section, "")
+        return f"{seed.title} — §{source.section} {title}".rstrip()

@@ -1,0 +1,66 @@
+"""Platform-neutral events that the adapters hand to the core."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class User:
+    platform: str
+    id: str
+    name: str
+    is_admin: bool = False   # administers the chat the event comes from
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Chat:
+    platform: str
+    id: str
+    is_group: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{self.id}"
+
+
+@dataclass(frozen=True)
+class Command:
+    user: User
+    chat: Chat
+    name: str        # lowercase, without the slash or a @botname suffix
+    args: str = ""
+
+
+@dataclass(frozen=True)
+class Press:
+    user: User
+    chat: Chat
+    button_id: str
+
+
+@dataclass(frozen=True)
+class TypedText:
+    """A plain message in the chat: a typed answer to an open question, or chatter."""
+    user: User
+    chat: Chat
+    text: str
+
+
+Event = Command | Press | TypedText
+
+
+def parse_command(text: str) -> tuple[str, str, str] | None:
+    """"/define@StudyBot hnqt" -> ("define", "StudyBot", "hnqt"); None if not a command."""
+    text = text.lstrip()
+    if not text.startswith("/") or len(text) < 2:
+        return None
+    head, _, args = text[1:].partition(" ")
+    name, _, addressee = head.partition("@")
+    if not name or not all(ch.isalnum() or ch == "_" for ch in name):
+        return None
+    return name.lower(), addressee, args.strip()

@@ -1,0 +1,115 @@
+"""/top and /me: the chat's leaderboards and a user's own figures."""
+
+from __future__ import annotations
+
+from bot.core import Core
+from bot.events import Command
+from bot.normalize import fold
+from bot.periods import period_key, week_key
+from bot.replies import Reply
+from bot.store import people, quiz_store, scores
+from bot.store.scores import Streak
+from bot.text import Rich, bold, italic, join, plain
+
+PERIODS = {
+    "week": "week", "tuan": "week", "tuan nay": "week", "w": "week",
+    "month": "month", "thang": "month", "thang nay": "month", "m": "month",
+    "all": "all", "tat ca": "all", "tatca": "all", "a": "all",
+    "streak": "streak", "chuoi": "streak",
+}
+TITLES = {"week": "tuần này", "month": "tháng này", "all": "mọi thời gian"}
+
+
+async def current_streak(core: Core, chat_id: int, streak: Streak | None) -> int:
+    """A streak is alive while its last correct day is the latest daily question, or the one
+    before it when the latest is still open for answers."""
+    if streak is None:
+        return 0
+    days = await quiz_store.daily_days(core.db, chat_id)
+    if not days:
+        return 0
+    alive = {days[0][0]}
+    if not days[0][1] and len(days) > 1:
+        alive.add(days[1][0])
+    return streak.current if streak.last_day in alive else 0
+
+
+async def top_reply(core: Core, command: Command) -> list[Reply]:
+    now = core.clock.now()
+    key = fold(command.args) or "week"
+    period = PERIODS.get(key)
+    if period is None:
+        return [Reply(plain("Dùng: /top week, /top month, /top all hoặc /top streak."))]
+    chat_id = await people.ensure_chat(core.db, command.chat, now)
+    user_id = await people.ensure_user(core.db, command.user, now)
+    if period == "streak":
+        return [await _streak_reply(core, chat_id, user_id)]
+    timezone = await people.chat_timezone(core.db, chat_id)
+    stored = period_key(period, now, timezone)
+    entries = await scores.top(core.db, chat_id, stored)
+    title = f"🏆 Bảng xếp hạng {TITLES[period]}"
+    if period == "week":
+        title += f" (từ thứ Hai {week_key(now, timezone)[8:10]}/{week_key(now, timezone)[5:7]})"
+    if not entries:
+        return [Reply(join([bold(title), "Chưa có điểm nào. Gõ /quiz để bắt đầu!"]))]
+    lines: list[Rich | str] = [bold(title)]
+    for entry in entries:
+        accuracy = round(100 * entry.correct / entry.answers) if entry.answers else 0
+        lines.append(f"{entry.rank}. {entry.name} — {entry.points} điểm ({accuracy}% đúng)")
+    mine = await scores.position(core.db, chat_id, stored, user_id)
+    total = await scores.players(core.db, chat_id, stored)
+    if mine is None:
+        lines.append(italic("Bạn chưa có điểm trong kỳ này."))
+    else:
+        lines.append(italic(f"Bạn: hạng {mine.rank}/{total} · {mine.points} điểm"))
+    return [Reply(join(lines))]
+
+
+async def _streak_reply(core: Core, chat_id: int, user_id: int) -> Reply:
+    days = await quiz_store.daily_days(core.db, chat_id)
+    lines: list[Rich | str] = [bold("🔥 Chuỗi ngày trả lời đúng câu hỏi mỗi ngày")]
+    if not days:
+        return Reply(join(lines + ["Nhóm chưa có câu hỏi mỗi ngày. Quản trị viên gõ /daily on để bật."]))
+    alive = [days[0][0]] + ([days[1][0]] if not days[0][1] and len(days) > 1 else [])
+    marks = ",".join("?" * len(alive))
+    rows = await core.db.fetchall(
+        f"SELECT s.user_id, u.display_name, s.current, s.best FROM streaks s JOIN users u ON u.id = s.user_id "
+        f"WHERE s.chat_id = ? AND s.last_day IN ({marks}) AND s.current > 0 "
+        f"ORDER BY s.current DESC, s.best DESC, s.user_id LIMIT 10", (chat_id, *alive))
+    if not rows:
+        lines.append("Chưa ai có chuỗi nào đang tiếp diễn.")
+    for n, row in enumerate(rows, 1):
+        lines.append(f"{n}. {row[1]} — {row[2]} ngày (tốt nhất {row[3]})")
+    mine = await current_streak(core, chat_id, await scores.streak(core.db, chat_id, user_id))
+    lines.append(italic(f"Chuỗi của bạn: {mine} ngày"))
+    return Reply(join(lines))
+
+
+async def me_reply(core: Core, command: Command) -> list[Reply]:
+    now = core.clock.now()
+    chat_id = await people.ensure_chat(core.db, command.chat, now)
+    user_id = await people.ensure_user(core.db, command.user, now)
+    name = people.display_name(command.user)
+    here = await scores.position(core.db, chat_id, "all", user_id)
+    total_points, total_answers, total_correct = await scores.overall(core.db, user_id)
+    lines: list[Rich | str] = [bold(f"📊 {name}")]
+    if here is None:
+        lines.append("Bạn chưa trả lời câu nào trong nhóm này. Gõ /quiz để bắt đầu!")
+    else:
+        players = await scores.players(core.db, chat_id, "all")
+        accuracy = round(100 * here.correct / here.answers)
+        lines.append(f"Nhóm này: {here.points} điểm · hạng {here.rank}/{players} · "
+                     f"đúng {here.correct}/{here.answers} câu ({accuracy}%)")
+    if total_answers:
+        lines.append(f"Mọi nhóm: {total_points} điểm · đúng {total_correct}/{total_answers} câu")
+    streak = await scores.streak(core.db, chat_id, user_id)
+    current = await current_streak(core, chat_id, streak)
+    lines.append(f"Chuỗi câu hỏi mỗi ngày: hiện tại {current} ngày · tốt nhất {streak.best if streak else 0} ngày")
+    weak = await scores.weakest_topics(core.db, chat_id, user_id, core.settings.min_topic_answers)
+    weak = [w for w in weak if w.correct < w.answers]
+    if weak:
+        shown = ", ".join(
+            f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
+            f"({w.correct}/{w.answers} đúng)" for w in weak)
+        lines.append(plain("Chủ đề cần ôn: ") + shown)
+    return [Reply(join(lines))]

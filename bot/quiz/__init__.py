@@ -1,0 +1,1 @@
+"""Quiz rules without I/O: presenting a question, checking an answer, scoring, picking."""

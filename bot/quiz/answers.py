@@ -1,0 +1,44 @@
+"""Checking a typed answer as a student types it: no diacritics, odd spacing, a small typo.
+
+Numbers and Roman numerals must match exactly (1995 is not 1996, Đại hội VII is not VIII);
+the words around them tolerate a typo in proportion to their length.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz.distance import Levenshtein
+
+from bot.course.model import Question
+from bot.normalize import fold
+
+_EXACT_TOKEN = re.compile(r"^(\d+|[ivxlcdm]+)$")
+_LEADING_YEAR_WORD = re.compile(r"^nam (?=\d)")  # "năm 1995" -> "1995"
+
+
+def _exact_tokens(folded: str) -> list[str]:
+    return sorted(t for t in folded.split() if _EXACT_TOKEN.match(t))
+
+
+def _typo_allowance(length: int) -> int:
+    if length <= 4:
+        return 0
+    return 1 if length <= 8 else 2
+
+
+def typed_text_matches(expected: str, typed: str) -> bool:
+    want = _LEADING_YEAR_WORD.sub("", fold(expected))
+    got = _LEADING_YEAR_WORD.sub("", fold(typed))
+    if not want or not got:
+        return False
+    if want == got:
+        return True
+    if _exact_tokens(want) != _exact_tokens(got):
+        return False
+    return Levenshtein.distance(want, got) <= _typo_allowance(len(want))
+
+
+def typed_answer_is_correct(question: Question, typed: str) -> bool:
+    variants = (question.answer, *question.accept) if isinstance(question.answer, str) else ()
+    return any(typed_text_matches(v, typed) for v in variants if v)

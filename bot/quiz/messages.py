@@ -1,0 +1,83 @@
+"""What a question, a reveal and the standings look like, as platform-neutral replies."""
+
+from __future__ import annotations
+
+from bot.course.check import poll_overflows
+from bot.course.model import Course, Question
+from bot.quiz.present import Presented, correct_answer_text
+from bot.replies import Button, QuestionCard, Reply
+from bot.store.quiz_store import AnswerRow, Standing
+from bot.text import Rich, bold, italic, join, plain
+
+LETTERS = "ABCDEFGH"
+MAX_NAMES = 10
+
+
+def answer_button_id(asked_id: int, option: int) -> str:
+    return f"a:{asked_id}:{option}"
+
+
+def question_reply(course: Course, asked_id: int, question: Question, presented: Presented,
+                   header: str, open_seconds: int, typed_hint: str) -> Reply:
+    topic = course.topics.get(question.topic)
+    lines: list[Rich | str] = [
+        italic(header + (f" · {topic.title}" if topic else "")),
+        bold(question.prompt),
+    ]
+    if question.type in ("choice", "order"):
+        lines += [f"{LETTERS[n]}. {option}" for n, option in enumerate(presented.options)]
+        buttons = tuple(Button(answer_button_id(asked_id, n), LETTERS[n]) for n in range(len(presented.options)))
+    elif question.type == "true_false":
+        buttons = tuple(Button(answer_button_id(asked_id, n), label) for n, label in enumerate(presented.options))
+    else:
+        lines.append(italic(typed_hint))
+        buttons = ()
+    card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
+                        question.explanation, open_seconds, not poll_overflows(question))
+    return Reply(join(lines), buttons, question=card)
+
+
+def option_label(presented: Presented, option: int) -> str:
+    if presented.typed:
+        return ""
+    if len(presented.options) == 2:
+        return presented.options[option]
+    return f"{LETTERS[option]}. {presented.options[option]}"
+
+
+def names(rows: list[AnswerRow], with_points: bool = True) -> str:
+    shown = [f"{r.name} (+{r.points})" if with_points else r.name for r in rows[:MAX_NAMES]]
+    if len(rows) > MAX_NAMES:
+        shown.append(f"và {len(rows) - MAX_NAMES} người khác")
+    return ", ".join(shown)
+
+
+def reveal_reply(course: Course, question: Question, presented: Presented, answers: list[AnswerRow],
+                 title: str) -> Reply:
+    right = [a for a in answers if a.correct]
+    answer = correct_answer_text(question, presented)
+    if not presented.typed and len(presented.options) > 2:
+        answer = f"{LETTERS[presented.correct]}. {answer}"
+    lines: list[Rich | str] = [
+        bold(title),
+        plain("Đáp án: ") + bold(answer),
+        question.explanation,
+        italic("Nguồn: " + "; ".join(course.source_label(s) for s in question.sources)),
+    ]
+    if right:
+        lines.append(plain(f"Trả lời đúng ({len(right)}/{len(answers)}): ") + names(right))
+    elif answers:
+        lines.append(f"Chưa ai trả lời đúng ({len(answers)} người đã trả lời).")
+    else:
+        lines.append("Chưa có ai trả lời câu này.")
+    return Reply(join(lines))
+
+
+def standings_reply(title: str, standings: list[Standing]) -> Reply:
+    lines: list[Rich | str] = [bold(title)]
+    if not standings:
+        lines.append("Không có ai trả lời trong lượt này.")
+    for n, s in enumerate(standings[:MAX_NAMES], 1):
+        lines.append(f"{n}. {s.name} — {s.points} điểm ({s.correct}/{s.answers} câu đúng)")
+    lines.append(italic("Xem bảng xếp hạng: /top"))
+    return Reply(join(lines))

@@ -1,0 +1,116 @@
+"""StudyBot: the one object the adapters call. Events in, replies out; due work pushed out.
+
+`handle(event)` answers a command, a button press or a typed message. `run_due()` does what
+the clock has made due (reveals, the next quiz question, daily posts) and pushes it through the
+outbox; adapters call it on a timer, the console's machine mode after each clock move.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from bot import daily, leaderboard
+from bot.core import Core
+from bot.define import define_by_id, define_reply
+from bot.events import Command, Event, Press, TypedText
+from bot.help import help_reply, topics_reply
+from bot.quiz import game
+from bot.replies import Reply
+from bot.store import people, quiz_store
+from bot.text import plain
+
+log = logging.getLogger(__name__)
+
+MAX_ARGS = 10_000
+
+
+class StudyBot:
+    def __init__(self, core: Core):
+        self.core = core
+
+    async def handle(self, event: Event) -> list[Reply]:
+        try:
+            if isinstance(event, Command):
+                return await self._command(event)
+            if isinstance(event, Press):
+                return await self._press(event)
+            if isinstance(event, TypedText):
+                return await self._typed(event)
+        except Exception:  # one bad event must never take the bot down
+            log.exception("failed to handle %s", type(event).__name__)
+            return [Reply(plain("Xin lỗi, có lỗi khi xử lý yêu cầu này. Hãy thử lại sau."))]
+        return []
+
+    async def _command(self, command: Command) -> list[Reply]:
+        core = self.core
+        args = command.args[:MAX_ARGS]
+        name = command.name
+        if name in ("start", "help", "batdau", "huongdan"):
+            return [help_reply(core.settings)]
+        if name in ("define", "d", "dinhnghia"):
+            return [define_reply(core.course, core.index, args, core.rng)]
+        if name in ("topics", "chude"):
+            return [topics_reply(core.course)]
+        if name == "quiz":
+            return await game.start_quiz(core, command)
+        if name in ("stop", "dung"):
+            return await game.stop_quiz(core, command)
+        if name in ("top", "bxh"):
+            return await leaderboard.top_reply(core, command)
+        if name in ("me", "toi"):
+            return await leaderboard.me_reply(core, command)
+        if name == "daily":
+            return await daily.daily_command(core, command)
+        if name in ("answer", "a", "traloi"):
+            return await self._typed_answer(command.user, command.chat, args, explicit=True)
+        return [Reply(plain(f"Mình chưa biết lệnh /{name[:32]}. Gõ /help để xem các lệnh."))]
+
+    async def _press(self, press: Press) -> list[Reply]:
+        kind, _, rest = press.button_id.partition(":")
+        if kind == "d":
+            return [define_by_id(self.core.course, rest)]
+        if kind == "a":
+            asked_id, _, option = rest.partition(":")
+            if asked_id.isdigit() and option.isdigit():
+                asked = await quiz_store.asked_by_id(self.core.db, int(asked_id))
+                if asked is None:
+                    return [Reply(plain("Câu hỏi này không còn nữa."), to=press.user)]
+                return await game.answer(self.core, press.user, press.chat, asked, int(option), None)
+        return [Reply(plain("Nút này không còn dùng được."), to=press.user)]
+
+    async def _typed(self, typed: TypedText) -> list[Reply]:
+        return await self._typed_answer(typed.user, typed.chat, typed.text[:MAX_ARGS], explicit=False)
+
+    async def _typed_answer(self, user, chat, text: str, explicit: bool) -> list[Reply]:
+        """A typed message answers the chat's open typed quiz question; /answer also a daily one."""
+        core = self.core
+        chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
+        open_typed = [a for a in await quiz_store.open_asked_in_chat(core.db, chat_id)
+                      if a.presented.typed and (explicit or a.daily_day is None)]
+        open_typed.sort(key=lambda a: a.daily_day is not None)   # a quiz question first
+        if not open_typed:
+            if explicit:
+                return [Reply(plain("Không có câu hỏi nào đang chờ câu trả lời gõ tay."), to=user)]
+            return []
+        if not text.strip():
+            return [Reply(plain("Gõ câu trả lời sau lệnh, ví dụ: /answer 1995"), to=user)]
+        return await game.answer(core, user, chat, open_typed[0], None, text)
+
+    async def run_due(self) -> None:
+        """Reveal what is due, move rounds on, post daily questions; push it all out."""
+        core = self.core
+        for asked in await quiz_store.due_asked(core.db, core.clock.now() - core.grace):
+            try:
+                if asked.daily_day is not None:
+                    replies = await daily.reveal_daily(core, asked)
+                else:
+                    replies = await game.reveal(core, asked, "⏰ Hết giờ!")
+                if replies:
+                    chat, _ = await people.chat_by_id(core.db, asked.chat_id)
+                    await core.outbox.send(chat, replies)
+            except Exception:
+                log.exception("failed to reveal asked question %s", asked.id)
+        try:
+            await daily.post_due(core)
+        except Exception:
+            log.exception("failed to post daily questions")

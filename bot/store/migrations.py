@@ -1,0 +1,132 @@
+"""The schema, as numbered migrations applied in order at start-up (PRAGMA user_version).
+
+Never edit a migration that has shipped: add the next one. Leaderboard aggregates are kept by
+a trigger in the same transaction as the answer, so they cannot drift from the answers table,
+and UNIQUE(asked_id, user_id) makes a second answer to one question impossible.
+"""
+
+_SCORE_UPSERT = """
+    INSERT INTO scores (chat_id, user_id, period, points, answers, correct)
+    VALUES (NEW.chat_id, NEW.user_id, {period}, NEW.points, 1, NEW.correct)
+    ON CONFLICT (chat_id, period, user_id) DO UPDATE SET
+        points = points + excluded.points,
+        answers = answers + 1,
+        correct = correct + excluded.correct;
+"""
+
+MIGRATION_1 = f"""
+CREATE TABLE users (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    platform_id TEXT NOT NULL,
+    display_name TEXT NOT NULL,
+    person_id INTEGER,                 -- one person on several platforms, once linking comes
+    created_at TEXT NOT NULL,
+    UNIQUE (platform, platform_id)
+);
+CREATE TABLE chats (
+    id INTEGER PRIMARY KEY,
+    platform TEXT NOT NULL,
+    platform_id TEXT NOT NULL,
+    is_group INTEGER NOT NULL CHECK (is_group IN (0, 1)),
+    timezone TEXT NOT NULL DEFAULT 'Asia/Ho_Chi_Minh',
+    created_at TEXT NOT NULL,
+    UNIQUE (platform, platform_id)
+);
+CREATE TABLE rounds (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    started_by INTEGER NOT NULL REFERENCES users (id),
+    topic TEXT,
+    question_ids TEXT NOT NULL,        -- JSON list drawn at the start
+    seconds INTEGER NOT NULL,
+    state TEXT NOT NULL CHECK (state IN ('running', 'finished', 'stopped')),
+    started_at TEXT NOT NULL,
+    ended_at TEXT
+);
+CREATE UNIQUE INDEX rounds_one_running_per_chat ON rounds (chat_id) WHERE state = 'running';
+CREATE TABLE asked (
+    id INTEGER PRIMARY KEY,
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    round_id INTEGER REFERENCES rounds (id),
+    position INTEGER,                  -- 1-based in its round
+    question_id TEXT NOT NULL,
+    topic TEXT NOT NULL,
+    options TEXT NOT NULL,             -- JSON list as shown; [] for a typed answer
+    correct INTEGER NOT NULL,          -- index into options; -1 for a typed answer
+    asked_at TEXT NOT NULL,
+    closes_at TEXT NOT NULL,           -- answers count until closes_at plus the grace window
+    closed_at TEXT,                    -- set once revealed
+    UNIQUE (round_id, position)
+);
+CREATE INDEX asked_open ON asked (closes_at) WHERE closed_at IS NULL;
+CREATE INDEX asked_chat_question ON asked (chat_id, question_id, asked_at);
+CREATE TABLE answers (
+    id INTEGER PRIMARY KEY,
+    asked_id INTEGER NOT NULL REFERENCES asked (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    topic TEXT NOT NULL,
+    answer TEXT NOT NULL,
+    correct INTEGER NOT NULL CHECK (correct IN (0, 1)),
+    points INTEGER NOT NULL CHECK (points >= 0),
+    answered_at TEXT NOT NULL,
+    week TEXT NOT NULL,                -- Monday of the week, in the chat's timezone
+    month TEXT NOT NULL,               -- YYYY-MM, in the chat's timezone
+    UNIQUE (asked_id, user_id)
+);
+CREATE INDEX answers_user ON answers (user_id);
+CREATE TABLE scores (
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    period TEXT NOT NULL,              -- 'all', 'w:2026-11-23', 'm:2026-11'
+    points INTEGER NOT NULL DEFAULT 0,
+    answers INTEGER NOT NULL DEFAULT 0,
+    correct INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (chat_id, period, user_id)
+) WITHOUT ROWID;
+CREATE INDEX scores_rank ON scores (chat_id, period, points DESC, user_id);
+CREATE INDEX scores_user ON scores (user_id, period);
+CREATE TABLE topic_scores (
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    topic TEXT NOT NULL,
+    answers INTEGER NOT NULL DEFAULT 0,
+    correct INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (user_id, chat_id, topic)
+) WITHOUT ROWID;
+CREATE TRIGGER answers_keep_scores AFTER INSERT ON answers BEGIN
+    {_SCORE_UPSERT.format(period="'all'")}
+    {_SCORE_UPSERT.format(period="'w:' || NEW.week")}
+    {_SCORE_UPSERT.format(period="'m:' || NEW.month")}
+    INSERT INTO topic_scores (user_id, chat_id, topic, answers, correct)
+    VALUES (NEW.user_id, NEW.chat_id, NEW.topic, 1, NEW.correct)
+    ON CONFLICT (user_id, chat_id, topic) DO UPDATE SET
+        answers = answers + 1, correct = correct + excluded.correct;
+END;
+"""
+
+MIGRATION_2 = """
+CREATE TABLE daily_schedules (
+    chat_id INTEGER PRIMARY KEY REFERENCES chats (id),
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    post_time TEXT NOT NULL,           -- HH:MM in the chat's timezone
+    reveal_before_minutes INTEGER NOT NULL DEFAULT 60,
+    paused_reason TEXT,                -- set when the platform refuses to deliver
+    updated_at TEXT NOT NULL
+);
+ALTER TABLE asked ADD COLUMN daily_day TEXT;   -- the local date of a daily question
+CREATE UNIQUE INDEX asked_one_daily_per_day ON asked (chat_id, daily_day)
+    WHERE daily_day IS NOT NULL;
+CREATE TABLE streaks (
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    current INTEGER NOT NULL DEFAULT 0,
+    best INTEGER NOT NULL DEFAULT 0,
+    last_day TEXT NOT NULL,            -- the daily_day of the last correct daily answer
+    PRIMARY KEY (chat_id, user_id)
+) WITHOUT ROWID;
+CREATE INDEX streaks_rank ON streaks (chat_id, current DESC);
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2]

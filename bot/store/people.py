@@ -1,0 +1,60 @@
+"""Users and chats, keyed by platform and platform id; display names kept as they are now."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.clock import iso
+from bot.events import Chat, User
+from bot.normalize import clean_display
+from bot.store.database import Database
+
+MAX_NAME = 64
+
+
+def display_name(user: User) -> str:
+    """The name as the user has it now, made inert: a word joiner after every @ so that a
+    name like "@everyone" or "@teacher" can never ping anyone on any platform."""
+    name = clean_display(user.name)[:MAX_NAME].strip().replace("@", "@\u2060")
+    return name or f"#{user.id}"
+
+
+async def ensure_user(db: Database, user: User, now: datetime) -> int:
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
+            "RETURNING id",
+            (user.platform, user.id, display_name(user), iso(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+    return int(row[0])
+
+
+async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
+    async with db.transaction() as conn:
+        async with conn.execute(
+            "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
+            "RETURNING id",
+            (chat.platform, chat.id, int(chat.is_group), iso(now)),
+        ) as cursor:
+            row = await cursor.fetchone()
+    return int(row[0])
+
+
+async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:
+    """The chat as the adapters know it, and its timezone."""
+    row = await db.fetchone("SELECT platform, platform_id, is_group, timezone FROM chats WHERE id = ?",
+                            (chat_id,))
+    return Chat(row["platform"], row["platform_id"], bool(row["is_group"])), row["timezone"]
+
+
+async def chat_timezone(db: Database, chat_id: int) -> str:
+    row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
+    return row["timezone"]
+
+
+async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
+    async with db.transaction() as conn:
+        await conn.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))

@@ -1,0 +1,238 @@
+"""Rounds, asked questions and answers: the state of every game is a row, so restarts are boring."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime
+
+from bot.clock import from_iso, iso
+from bot.quiz.present import Presented
+from bot.store.database import Database
+
+
+@dataclass(frozen=True)
+class Asked:
+    id: int
+    chat_id: int
+    round_id: int | None
+    position: int | None
+    question_id: str
+    topic: str
+    options: tuple[str, ...]
+    correct: int
+    asked_at: datetime
+    closes_at: datetime
+    closed: bool
+    daily_day: str | None
+
+    @property
+    def presented(self) -> Presented:
+        return Presented(self.question_id, self.options, self.correct)
+
+
+@dataclass(frozen=True)
+class Round:
+    id: int
+    chat_id: int
+    started_by: int
+    topic: str | None
+    question_ids: tuple[str, ...]
+    seconds: int
+    state: str
+
+
+def _asked(row) -> Asked:
+    return Asked(row["id"], row["chat_id"], row["round_id"], row["position"], row["question_id"],
+                 row["topic"], tuple(json.loads(row["options"])), row["correct"],
+                 from_iso(row["asked_at"]), from_iso(row["closes_at"]), row["closed_at"] is not None,
+                 row["daily_day"])
+
+
+def _round(row) -> Round:
+    return Round(row["id"], row["chat_id"], row["started_by"], row["topic"],
+                 tuple(json.loads(row["question_ids"])), row["seconds"], row["state"])
+
+
+async def start_round(db: Database, chat_id: int, user_id: int, topic: str | None,
+                      question_ids: list[str], seconds: int, now: datetime) -> int | None:
+    """The new round's id, or None when the chat already has one running (a unique index says so)."""
+    try:
+        async with db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO rounds (chat_id, started_by, topic, question_ids, seconds, state, started_at) "
+                "VALUES (?, ?, ?, ?, ?, 'running', ?)",
+                (chat_id, user_id, topic, json.dumps(question_ids), seconds, iso(now)))
+            return cursor.lastrowid
+    except sqlite3.IntegrityError:
+        return None
+
+
+async def running_round(db: Database, chat_id: int) -> Round | None:
+    row = await db.fetchone("SELECT * FROM rounds WHERE chat_id = ? AND state = 'running'", (chat_id,))
+    return _round(row) if row else None
+
+
+async def round_by_id(db: Database, round_id: int) -> Round:
+    return _round(await db.fetchone("SELECT * FROM rounds WHERE id = ?", (round_id,)))
+
+
+async def end_round(db: Database, round_id: int, state: str, now: datetime) -> bool:
+    """True for the one caller that ended it."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE rounds SET state = ?, ended_at = ? WHERE id = ? AND state = 'running'",
+            (state, iso(now), round_id))
+        return cursor.rowcount == 1
+
+
+async def ask(db: Database, chat_id: int, presented: Presented, topic: str, now: datetime,
+              closes_at: datetime, round_id: int | None = None, position: int | None = None,
+              daily_day: str | None = None) -> int | None:
+    """The asked question's id; None if that round position or daily day was asked already."""
+    try:
+        async with db.transaction() as conn:
+            cursor = await conn.execute(
+                "INSERT INTO asked (chat_id, round_id, position, question_id, topic, options, correct, "
+                "asked_at, closes_at, daily_day) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (chat_id, round_id, position, presented.question_id, topic,
+                 json.dumps(list(presented.options), ensure_ascii=False), presented.correct,
+                 iso(now), iso(closes_at), daily_day))
+            return cursor.lastrowid
+    except sqlite3.IntegrityError:
+        return None
+
+
+async def asked_by_id(db: Database, asked_id: int) -> Asked | None:
+    row = await db.fetchone("SELECT * FROM asked WHERE id = ?", (asked_id,))
+    return _asked(row) if row else None
+
+
+async def open_asked_in_chat(db: Database, chat_id: int) -> list[Asked]:
+    rows = await db.fetchall(
+        "SELECT * FROM asked WHERE chat_id = ? AND closed_at IS NULL ORDER BY id", (chat_id,))
+    return [_asked(r) for r in rows]
+
+
+async def due_asked(db: Database, before: datetime) -> list[Asked]:
+    rows = await db.fetchall(
+        "SELECT * FROM asked WHERE closed_at IS NULL AND closes_at <= ? ORDER BY closes_at, id",
+        (iso(before),))
+    return [_asked(r) for r in rows]
+
+
+async def close_asked(db: Database, asked_id: int, now: datetime) -> bool:
+    """True for the one caller that closed it, so a question is revealed once."""
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "UPDATE asked SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), asked_id))
+        return cursor.rowcount == 1
+
+
+@dataclass(frozen=True)
+class NewAnswer:
+    asked_id: int
+    user_id: int
+    chat_id: int
+    topic: str
+    answer: str
+    correct: bool
+    points: int
+    answered_at: datetime
+    week: str
+    month: str
+
+
+_STREAK_STEP = """
+    CASE WHEN streaks.last_day = :previous_day THEN streaks.current + 1
+         WHEN streaks.last_day = :day THEN streaks.current
+         ELSE 1 END"""
+
+
+async def record_answer(db: Database, answer: NewAnswer, daily_day: str | None = None,
+                        previous_daily_day: str | None = None) -> bool:
+    """True if this was the user's first answer to the question; later ones change nothing.
+
+    A correct answer to a daily question extends the user's streak in the same transaction:
+    by one if their last correct daily was the chat's previous daily question, else to 1.
+    """
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "INSERT INTO answers (asked_id, user_id, chat_id, topic, answer, correct, points, "
+            "answered_at, week, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT (asked_id, user_id) DO NOTHING",
+            (answer.asked_id, answer.user_id, answer.chat_id, answer.topic, answer.answer,
+             int(answer.correct), answer.points, iso(answer.answered_at), answer.week, answer.month))
+        inserted = cursor.rowcount == 1
+        if inserted and daily_day and answer.correct:
+            await conn.execute(
+                "INSERT INTO streaks (chat_id, user_id, current, best, last_day) "
+                "VALUES (:chat, :user, 1, 1, :day) ON CONFLICT (chat_id, user_id) DO UPDATE SET "
+                f"current = {_STREAK_STEP}, best = MAX(streaks.best, {_STREAK_STEP}), last_day = :day",
+                {"chat": answer.chat_id, "user": answer.user_id, "day": daily_day,
+                 "previous_day": previous_daily_day or ""})
+        return inserted
+
+
+@dataclass(frozen=True)
+class AnswerRow:
+    user_id: int
+    name: str
+    correct: bool
+    points: int
+    answered_at: datetime
+
+
+async def answers_to(db: Database, asked_id: int) -> list[AnswerRow]:
+    rows = await db.fetchall(
+        "SELECT a.user_id, u.display_name, a.correct, a.points, a.answered_at FROM answers a "
+        "JOIN users u ON u.id = a.user_id WHERE a.asked_id = ? ORDER BY a.answered_at, a.id",
+        (asked_id,))
+    return [AnswerRow(r[0], r[1], bool(r[2]), r[3], from_iso(r[4])) for r in rows]
+
+
+async def round_players_all_answered(db: Database, round_id: int, asked_id: int) -> bool:
+    """Has everyone who answered anything in this round answered this question?"""
+    row = await db.fetchone(
+        "SELECT (SELECT COUNT(DISTINCT a.user_id) FROM answers a JOIN asked q ON q.id = a.asked_id "
+        "        WHERE q.round_id = ?), "
+        "       (SELECT COUNT(*) FROM answers WHERE asked_id = ?)", (round_id, asked_id))
+    return row[0] > 0 and row[0] == row[1]
+
+
+@dataclass(frozen=True)
+class Standing:
+    user_id: int
+    name: str
+    points: int
+    correct: int
+    answers: int
+
+
+async def round_standings(db: Database, round_id: int) -> list[Standing]:
+    rows = await db.fetchall(
+        "SELECT a.user_id, u.display_name, SUM(a.points), SUM(a.correct), COUNT(*) FROM answers a "
+        "JOIN asked q ON q.id = a.asked_id JOIN users u ON u.id = a.user_id WHERE q.round_id = ? "
+        "GROUP BY a.user_id ORDER BY SUM(a.points) DESC, MIN(a.answered_at)", (round_id,))
+    return [Standing(*tuple(r)) for r in rows]
+
+
+async def last_asked(db: Database, chat_id: int) -> dict[str, datetime]:
+    rows = await db.fetchall(
+        "SELECT question_id, MAX(asked_at) FROM asked WHERE chat_id = ? GROUP BY question_id", (chat_id,))
+    return {r[0]: from_iso(r[1]) for r in rows}
+
+
+async def daily_days(db: Database, chat_id: int, limit: int = 2) -> list[tuple[str, bool]]:
+    """The chat's latest daily days, newest first, each with whether it is revealed."""
+    rows = await db.fetchall(
+        "SELECT daily_day, closed_at IS NOT NULL FROM asked WHERE chat_id = ? AND daily_day IS NOT NULL "
+        "ORDER BY daily_day DESC LIMIT ?", (chat_id, limit))
+    return [(r[0], bool(r[1])) for r in rows]
+
+
+async def previous_daily_day(db: Database, chat_id: int, day: str) -> str | None:
+    row = await db.fetchone(
+        "SELECT MAX(daily_day) FROM asked WHERE chat_id = ? AND daily_day < ?", (chat_id, day))
+    return row[0] if row else None

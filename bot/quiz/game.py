@@ -151,15 +151,10 @@ async def answer(core: Core, user: User, chat: Chat, asked: Asked, option: int |
 
 
 async def _everyone_answered(core: Core, chat: Chat, asked: Asked) -> bool:
-    """Private chats move on at once; groups once all who played this round have answered.
-
-    The first question of a group round always runs its time: nobody has joined yet.
-    """
+    """Private chats move on at once; groups once all who played earlier questions answered."""
     if not chat.is_group:
         return True
-    if asked.position == 1:
-        return False
-    return await quiz_store.round_players_all_answered(core.db, asked.round_id, asked.id)
+    return await quiz_store.round_players_all_answered(core.db, asked)
 
 
 def question_of(core: Core, asked: Asked) -> Question | None:

@@ -192,12 +192,18 @@ async def answers_to(db: Database, asked_id: int) -> list[AnswerRow]:
     return [AnswerRow(r[0], r[1], bool(r[2]), r[3], from_iso(r[4])) for r in rows]
 
 
-async def round_players_all_answered(db: Database, round_id: int, asked_id: int) -> bool:
-    """Has everyone who answered anything in this round answered this question?"""
+async def round_players_all_answered(db: Database, asked: "Asked") -> bool:
+    """Has everyone who played an earlier question of this round answered this one?
+
+    False when nobody played before: then the question runs its full time, so that the first
+    answer in a quiet chat does not rob the others.
+    """
     row = await db.fetchone(
-        "SELECT (SELECT COUNT(DISTINCT a.user_id) FROM answers a JOIN asked q ON q.id = a.asked_id "
-        "        WHERE q.round_id = ?), "
-        "       (SELECT COUNT(*) FROM answers WHERE asked_id = ?)", (round_id, asked_id))
+        "WITH players AS (SELECT DISTINCT a.user_id FROM answers a JOIN asked q ON q.id = a.asked_id "
+        "                 WHERE q.round_id = ? AND q.position < ?) "
+        "SELECT (SELECT COUNT(*) FROM players), "
+        "       (SELECT COUNT(*) FROM answers WHERE asked_id = ? AND user_id IN players)",
+        (asked.round_id, asked.position, asked.id))
     return row[0] > 0 and row[0] == row[1]
 
 

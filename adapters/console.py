@@ -104,10 +104,10 @@ async def run_jsonl(bot, clock: ManualClock, lines: TextIO, outbox: JsonlOutbox)
                 obj = json.loads(line)
                 if isinstance(obj, dict) and "at" in obj:
                     clock.move_to(parse_instant(obj["at"]))
-                    await bot.run_due()
                 else:
                     event = _event_from_line(obj)
                     await outbox.send(event.chat, await bot.handle(event))
+                await bot.run_due()   # as the real clock's ticker would, without moving time
             except json.JSONDecodeError as exc:
                 outbox.write({"error": f"not a JSON object: {exc.msg} (column {exc.colno})"})
             except ValueError as exc:

@@ -118,13 +118,18 @@ def _check_question(problems: list[Problem], course: Course, question: Question)
     elif question.items:
         add("items", f"only order questions have items, not {question.type}")
     if question.type == "short":
-        for variant in (question.answer, *question.accept):
-            if isinstance(variant, str) and variant and not fold(variant):
-                add("accept", f"'{variant}' has no letters or digits to match")
-        if isinstance(question.answer, str) and question.answer:
-            for variant in question.accept:
-                if not typed_answer_is_correct(question, variant):
-                    add("accept", f"'{variant}' would not be accepted")
+        seen: set[str] = set()
+        for field, variant in (("answer", question.answer), *(("accept", v) for v in question.accept)):
+            if not isinstance(variant, str) or not variant:
+                continue
+            key = fold(variant)
+            if not key:
+                add(field, f"'{variant}' has no letters or digits to match")
+            elif key in seen:
+                add(field, f"'{variant}' is already accepted (case and diacritics are ignored)")
+            elif not typed_answer_is_correct(question, key):
+                add(field, f"'{variant}' typed without diacritics would not be accepted")
+            seen.add(key)
     elif question.accept:
         add("accept", f"only short questions accept variants, not {question.type}")
 

@@ -1,0 +1,125 @@
+"""The SQLite store: settings, migrations, constraints, backups and crashes."""
+
+import json
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+
+import pytest
+
+from bot.store.database import Database
+from bot.store.migrations import MIGRATIONS
+from tests.conftest import FIXTURE_COURSE, ROOT
+from tests.test_cli import studybot
+
+
+async def test_a_new_database_is_migrated_with_safe_settings(db_path):
+    db = await Database.open(db_path)
+    try:
+        assert await db.version() == len(MIGRATIONS)
+        assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+        assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+        assert (await db.fetchone("PRAGMA busy_timeout"))[0] == 5000
+    finally:
+        await db.close()
+
+
+async def test_a_first_schema_database_upgrades_in_place_without_losing_a_row(db_path):
+    raw = sqlite3.connect(db_path)
+    raw.executescript(MIGRATIONS[0] + "\nPRAGMA user_version=1;")
+    raw.executescript("""
+        INSERT INTO users (platform, platform_id, display_name, created_at) VALUES ('telegram', '42', 'An', 'x');
+        INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES ('telegram', '-100', 1, 'x');
+        INSERT INTO asked (chat_id, question_id, topic, options, correct, asked_at, closes_at)
+            VALUES (1, 'ls-asean-1967', 'lich-su', '["1967"]', 0, 'a', 'b');
+        INSERT INTO answers (asked_id, user_id, chat_id, topic, answer, correct, points, answered_at, week, month)
+            VALUES (1, 1, 1, 'lich-su', '0', 1, 14, 'a', '2026-11-23', '2026-11');
+    """)
+    raw.commit()
+    raw.close()
+    db = await Database.open(db_path)
+    try:
+        assert await db.version() == len(MIGRATIONS)
+        assert (await db.fetchone("SELECT points FROM scores WHERE period = 'all'"))[0] == 14
+        assert (await db.fetchone("SELECT daily_day FROM asked"))[0] is None
+        assert (await db.fetchone("SELECT COUNT(*) FROM daily_schedules"))[0] == 0
+    finally:
+        await db.close()
+
+
+async def test_the_database_itself_refuses_a_second_answer(db_path):
+    db = await Database.open(db_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO users (platform, platform_id, display_name, created_at) VALUES ('c', 'a', 'A', 'x')")
+            await conn.execute("INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES ('c', 'g', 1, 'x')")
+            await conn.execute("INSERT INTO asked (chat_id, question_id, topic, options, correct, asked_at, closes_at) "
+                               "VALUES (1, 'q', 't', '[]', -1, 'a', 'b')")
+        insert = ("INSERT INTO answers (asked_id, user_id, chat_id, topic, answer, correct, points, answered_at, week, month) "
+                  "VALUES (1, 1, 1, 't', 'x', 1, 10, 'a', 'w', 'm')")
+        async with db.transaction() as conn:
+            await conn.execute(insert)
+        with pytest.raises(sqlite3.IntegrityError):
+            async with db.transaction() as conn:
+                await conn.execute(insert)
+        with pytest.raises(sqlite3.IntegrityError):   # nothing negative either
+            async with db.transaction() as conn:
+                await conn.execute(insert.replace("1, 10,", "1, -5,").replace("(1, 1, 1,", "(1, 2, 1,"))
+        assert (await db.fetchone("SELECT points, answers FROM scores WHERE period = 'all'"))[:] == (10, 1)
+    finally:
+        await db.close()
+
+
+async def test_backup_writes_a_consistent_copy_while_the_bot_has_it_open(db_path, tmp_path):
+    db = await Database.open(db_path)
+    try:
+        async with db.transaction() as conn:
+            await conn.execute("INSERT INTO users (platform, platform_id, display_name, created_at) VALUES ('c', 'a', 'An', 'x')")
+        result = studybot("db", "backup", str(tmp_path / "copy.sqlite3"), "--db", str(db_path))
+        assert result.returncode == 0, result.stderr
+    finally:
+        await db.close()
+    copy = sqlite3.connect(tmp_path / "copy.sqlite3")
+    assert copy.execute("SELECT display_name FROM users").fetchall() == [("An",)]
+    assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert studybot("db", "backup", str(tmp_path / "x"), "--db", str(tmp_path / "missing")).returncode == 1
+
+
+def test_a_killed_bot_keeps_every_answer_it_acknowledged(tmp_path):
+    """SIGKILL in the middle of a burst of answers: every acked answer is in the database."""
+    db = tmp_path / "db.sqlite3"
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bot.cli", "console", "--jsonl", "--content", str(FIXTURE_COURSE),
+         "--db", str(db), "--start", "2026-11-23T08:00:00+07:00"],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
+    proc.stdin.write(json.dumps({"user": "gv", "text": "/quiz lich su 1"}) + "\n")
+    proc.stdin.flush()
+    button = None
+    while button is None:
+        line = proc.stdout.readline()
+        assert line, "the console exited early"
+        out = json.loads(line)
+        if out.get("buttons"):
+            button = out["buttons"][0]["id"]
+    acked_answers = 0
+    for n in range(400):
+        proc.stdin.write(json.dumps({"user": f"u{n}", "press": button}) + "\n")
+    proc.stdin.flush()
+    while acked_answers < 150:
+        line = proc.stdout.readline()
+        assert line, "the console exited early"
+        out = json.loads(line)
+        if "ack" in out and out["ack"] > 1:
+            acked_answers = out["ack"] - 1
+    os.kill(proc.pid, signal.SIGKILL)
+    proc.wait()
+    proc.stdin.close()
+    proc.stdout.close()
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    stored = conn.execute("SELECT COUNT(*) FROM answers").fetchone()[0]
+    users = conn.execute("SELECT COUNT(DISTINCT user_id) FROM answers").fetchone()[0]
+    totals = conn.execute("SELECT SUM(answers) FROM scores WHERE period = 'all'").fetchone()[0]
+    assert stored >= acked_answers and stored == users == totals

@@ -4,7 +4,8 @@ Interactive (`studybot console`): type a command or an answer; `NAME: text` spea
 user; a number alone presses that button of the last message. The clock is real.
 
 Machine mode (`studybot console --jsonl`): one JSON object a line each way, a manual clock that
-moves only with {"at": ISO}, so a scripted session is deterministic. See the README.
+moves only with {"at": ISO} and a seeded random source (--seed), so a scripted session is
+deterministic. See the README.
 """
 
 from __future__ import annotations
@@ -161,7 +162,7 @@ async def run_interactive(bot, outbox: TerminalOutbox) -> None:
 
 
 def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
-                stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+                stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0) -> int:
     course = load_or_explain(content_dir)
     if course is None:
         return 1
@@ -171,7 +172,8 @@ def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str 
         if jsonl:
             outbox = JsonlOutbox(stdout)
             clock = ManualClock(parse_instant(start) if start else SystemClock().now())
-            async with open_bot(content_dir, db_path, clock, outbox, course=course) as bot:
+            async with open_bot(content_dir, db_path, clock, outbox, random.Random(seed),
+                                course=course) as bot:
                 await run_jsonl(bot, clock, stdin, outbox)
         else:
             outbox = TerminalOutbox(stdout)

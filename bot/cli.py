@@ -49,7 +49,8 @@ def _content_stats(args: argparse.Namespace) -> int:
 def _console(args: argparse.Namespace) -> int:
     from adapters.console import run_console
 
-    return run_console(content_dir=args.content, db_path=args.db, jsonl=args.jsonl, start=args.start)
+    return run_console(content_dir=args.content, db_path=args.db, jsonl=args.jsonl, start=args.start,
+                       seed=args.seed)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -83,6 +84,8 @@ def build_parser() -> argparse.ArgumentParser:
     common(console)
     console.add_argument("--jsonl", action="store_true", help="machine mode: one JSON object a line each way")
     console.add_argument("--start", default=None, help="machine mode: the clock's start instant (ISO 8601)")
+    console.add_argument("--seed", type=int, default=0,
+                         help="machine mode: the random source's seed (default: %(default)s)")
     console.set_defaults(func=_console)
 
     content = sub.add_parser("content", help="check or count the course content")

@@ -60,7 +60,7 @@ def test_private_admin_chat_and_to(tmp_path):
 
 def test_a_quiz_round_with_three_users_in_the_console(tmp_path):
     db = tmp_path / "db.sqlite3"
-    out = run_lines([{"user": "an", "name": "An", "text": "/quiz lich su 1"}], db)
+    out = run_lines([{"user": "an", "name": "An", "text": "/quiz lien quan 1"}], db)   # a true/false
     question = next(o for o in out if o.get("buttons"))
     press = question["buttons"][0]["id"]
     out = run_lines([
@@ -81,6 +81,14 @@ def test_a_quiz_round_with_three_users_in_the_console(tmp_path):
     me = next(t for t in public if t.startswith("📊"))
     assert "Bạn chưa có điểm" in top
     assert "An" in me and "đúng" in me
+
+
+def test_a_scripted_session_is_deterministic(tmp_path):
+    script = [{"user": "an", "text": "/quiz 3"}, {"at": "2026-11-23T08:00:40+07:00"},
+              {"at": "2026-11-23T08:01:20+07:00"}, {"at": "2026-11-23T08:02:00+07:00"}]
+    first = run_lines(script, tmp_path / "a.sqlite3")
+    second = run_lines(script, tmp_path / "b.sqlite3")
+    assert first == second and any("Kết thúc lượt quiz" in o.get("text", "") for o in first)
 
 
 def test_moving_the_clock_runs_the_daily_for_a_week_in_one_go(tmp_path):

@@ -216,3 +216,13 @@ async def test_restart_long_after_ends_the_round_cleanly(mini_course, db_path):
     assert await quiz_store.running_round(room2.db, 1) is None
     assert "Bắt đầu lượt quiz" in texts(await room2.say("An", "/quiz"))
     await context2.__aexit__(None, None, None)
+
+
+async def test_a_renamed_user_is_shown_with_the_new_name(chat):
+    q = question_of(await chat.say("An", "/quiz lich su 1"))
+    await chat.press("An", option_id(q, True))
+    await chat.wait(33)
+    renamed = chat.user("An").__class__("console", "an", "An Nguyễn")
+    from bot.events import Command
+    top = texts(await chat.bot.handle(Command(renamed, chat.chat, "top", "")))
+    assert "1. An Nguyễn —" in top

@@ -94,13 +94,14 @@ def test_a_killed_bot_keeps_every_answer_it_acknowledged(tmp_path):
         [sys.executable, "-m", "bot.cli", "console", "--jsonl", "--content", str(FIXTURE_COURSE),
          "--db", str(db), "--start", "2026-11-23T08:00:00+07:00"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
-    proc.stdin.write(json.dumps({"user": "gv", "text": "/quiz lich su 1"}) + "\n")
+    proc.stdin.write(json.dumps({"user": "gv", "text": "/quiz lien quan 1"}) + "\n")   # a true/false
     proc.stdin.flush()
     button = None
     while button is None:
         line = proc.stdout.readline()
         assert line, "the console exited early"
         out = json.loads(line)
+        assert "ack" not in out, "the question has no buttons"
         if out.get("buttons"):
             button = out["buttons"][0]["id"]
     acked_answers = 0

@@ -22,6 +22,9 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = asyncio.Lock()
+        # Row ids of users and chats already upserted through this connection, with the
+        # display name stored, so that reading commands do not write (see store/people.py).
+        self.known_ids: dict[tuple[str, ...], tuple[int, str]] = {}
 
     @classmethod
     async def open(cls, path: Path | str, synchronous: str = "FULL") -> "Database":

@@ -20,18 +20,28 @@ def display_name(user: User) -> str:
 
 
 async def ensure_user(db: Database, user: User, now: datetime) -> int:
+    """The user's row id; their display name is updated when it changed."""
+    key, name = ("user", user.platform, user.id), display_name(user)
+    known = db.known_ids.get(key)
+    if known is not None and known[1] == name:
+        return known[0]
     async with db.transaction() as conn:
         async with conn.execute(
             "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
             "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
             "RETURNING id",
-            (user.platform, user.id, display_name(user), iso(now)),
+            (user.platform, user.id, name, iso(now)),
         ) as cursor:
             row = await cursor.fetchone()
+    db.known_ids[key] = (int(row[0]), name)
     return int(row[0])
 
 
 async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
+    key = ("chat", chat.platform, chat.id, str(int(chat.is_group)))
+    known = db.known_ids.get(key)
+    if known is not None:
+        return known[0]
     async with db.transaction() as conn:
         async with conn.execute(
             "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
@@ -40,6 +50,7 @@ async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
             (chat.platform, chat.id, int(chat.is_group), iso(now)),
         ) as cursor:
             row = await cursor.fetchone()
+    db.known_ids[key] = (int(row[0]), "")
     return int(row[0])
 
 

@@ -56,13 +56,10 @@ async def record(core: Core, user: User, chat: Chat, asked: Asked, option: int |
         points = quiz_points(correct, asked.asked_at, asked.closes_at, min(now, asked.closes_at))
     user_id = await people.ensure_user(core.db, user, now)
     timezone = await people.chat_timezone(core.db, chat_id)
-    previous = (await quiz_store.previous_daily_day(core.db, chat_id, asked.daily_day)
-                if asked.daily_day else None)
     inserted = await quiz_store.record_answer(
         core.db,
         NewAnswer(asked.id, user_id, chat_id, asked.topic, given, correct, points, now,
-                  week_key(now, timezone), month_key(now, timezone)),
-        daily_day=asked.daily_day, previous_daily_day=previous)
+                  week_key(now, timezone), month_key(now, timezone)))
     if not inserted:
         return Outcome([_private(user, "Bạn đã trả lời câu này rồi: chỉ câu trả lời đầu tiên được tính.")],
                        False)

@@ -74,12 +74,16 @@ class Database:
                 raise
             await self.conn.commit()
 
+    async def write(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
+        """One statement on its own: atomic with everything its triggers do. Returns rowcount."""
+        async with self._lock:
+            cursor = await self.conn.execute(sql, params)
+            return cursor.rowcount
+
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._lock:
-            async with self.conn.execute(sql, params) as cursor:
-                return list(await cursor.fetchall())
+            return list(await self.conn.execute_fetchall(sql, params))
 
     async def fetchone(self, sql: str, params: tuple[Any, ...] = ()) -> aiosqlite.Row | None:
-        async with self._lock:
-            async with self.conn.execute(sql, params) as cursor:
-                return await cursor.fetchone()
+        rows = await self.fetchall(sql, params)
+        return rows[0] if rows else None

@@ -127,6 +127,23 @@ CREATE TABLE streaks (
     PRIMARY KEY (chat_id, user_id)
 ) WITHOUT ROWID;
 CREATE INDEX streaks_rank ON streaks (chat_id, current DESC);
-"""
+CREATE TRIGGER answers_keep_streaks AFTER INSERT ON answers
+WHEN NEW.correct = 1 AND (SELECT daily_day FROM asked WHERE id = NEW.asked_id) IS NOT NULL
+BEGIN
+    -- A correct daily answer extends the streak when the user's last correct day was the
+    -- chat's previous daily question, keeps it on the same day, and restarts it otherwise.
+    INSERT INTO streaks (chat_id, user_id, current, best, last_day)
+    SELECT NEW.chat_id, NEW.user_id, 1, 1, q.daily_day FROM asked q WHERE q.id = NEW.asked_id
+    ON CONFLICT (chat_id, user_id) DO UPDATE SET
+        current = {step},
+        best = MAX(streaks.best, {step}),
+        last_day = excluded.last_day;
+END;
+""".format(step="""CASE
+            WHEN streaks.last_day = (SELECT MAX(p.daily_day) FROM asked p
+                                     WHERE p.chat_id = excluded.chat_id AND p.daily_day < excluded.last_day)
+                THEN streaks.current + 1
+            WHEN streaks.last_day = excluded.last_day THEN streaks.current
+            ELSE 1 END""")
 
 MIGRATIONS = [MIGRATION_1, MIGRATION_2]

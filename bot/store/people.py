@@ -25,14 +25,10 @@ async def ensure_user(db: Database, user: User, now: datetime) -> int:
     known = db.known_ids.get(key)
     if known is not None and known[1] == name:
         return known[0]
-    async with db.transaction() as conn:
-        async with conn.execute(
-            "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
-            "RETURNING id",
-            (user.platform, user.id, name, iso(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
+    row = await db.fetchone(
+        "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
+        "RETURNING id", (user.platform, user.id, name, iso(now)))
     db.known_ids[key] = (int(row[0]), name)
     return int(row[0])
 
@@ -42,14 +38,10 @@ async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
     known = db.known_ids.get(key)
     if known is not None:
         return known[0]
-    async with db.transaction() as conn:
-        async with conn.execute(
-            "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
-            "RETURNING id",
-            (chat.platform, chat.id, int(chat.is_group), iso(now)),
-        ) as cursor:
-            row = await cursor.fetchone()
+    row = await db.fetchone(
+        "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
+        "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
+        "RETURNING id", (chat.platform, chat.id, int(chat.is_group), iso(now)))
     db.known_ids[key] = (int(row[0]), "")
     return int(row[0])
 
@@ -62,10 +54,14 @@ async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:
 
 
 async def chat_timezone(db: Database, chat_id: int) -> str:
-    row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
-    return row["timezone"]
+    key = ("timezone", str(chat_id))
+    known = db.known_ids.get(key)
+    if known is None:
+        row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
+        known = db.known_ids[key] = (chat_id, row["timezone"])
+    return known[1]
 
 
 async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
-    async with db.transaction() as conn:
-        await conn.execute("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
+    await db.write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
+    db.known_ids[("timezone", str(chat_id))] = (chat_id, zone)

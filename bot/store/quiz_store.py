@@ -144,35 +144,19 @@ class NewAnswer:
     month: str
 
 
-_STREAK_STEP = """
-    CASE WHEN streaks.last_day = :previous_day THEN streaks.current + 1
-         WHEN streaks.last_day = :day THEN streaks.current
-         ELSE 1 END"""
-
-
-async def record_answer(db: Database, answer: NewAnswer, daily_day: str | None = None,
-                        previous_daily_day: str | None = None) -> bool:
+async def record_answer(db: Database, answer: NewAnswer) -> bool:
     """True if this was the user's first answer to the question; later ones change nothing.
 
-    A correct answer to a daily question extends the user's streak in the same transaction:
-    by one if their last correct daily was the chat's previous daily question, else to 1.
+    One statement: UNIQUE (asked_id, user_id) refuses a second answer, and the triggers update
+    the leaderboards (and a daily streak) atomically with it.
     """
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "INSERT INTO answers (asked_id, user_id, chat_id, topic, answer, correct, points, "
-            "answered_at, week, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT (asked_id, user_id) DO NOTHING",
-            (answer.asked_id, answer.user_id, answer.chat_id, answer.topic, answer.answer,
-             int(answer.correct), answer.points, iso(answer.answered_at), answer.week, answer.month))
-        inserted = cursor.rowcount == 1
-        if inserted and daily_day and answer.correct:
-            await conn.execute(
-                "INSERT INTO streaks (chat_id, user_id, current, best, last_day) "
-                "VALUES (:chat, :user, 1, 1, :day) ON CONFLICT (chat_id, user_id) DO UPDATE SET "
-                f"current = {_STREAK_STEP}, best = MAX(streaks.best, {_STREAK_STEP}), last_day = :day",
-                {"chat": answer.chat_id, "user": answer.user_id, "day": daily_day,
-                 "previous_day": previous_daily_day or ""})
-        return inserted
+    inserted = await db.write(
+        "INSERT INTO answers (asked_id, user_id, chat_id, topic, answer, correct, points, "
+        "answered_at, week, month) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+        "ON CONFLICT (asked_id, user_id) DO NOTHING",
+        (answer.asked_id, answer.user_id, answer.chat_id, answer.topic, answer.answer,
+         int(answer.correct), answer.points, iso(answer.answered_at), answer.week, answer.month))
+    return inserted == 1
 
 
 @dataclass(frozen=True)
@@ -236,9 +220,3 @@ async def daily_days(db: Database, chat_id: int, limit: int = 2) -> list[tuple[s
         "SELECT daily_day, closed_at IS NOT NULL FROM asked WHERE chat_id = ? AND daily_day IS NOT NULL "
         "ORDER BY daily_day DESC LIMIT ?", (chat_id, limit))
     return [(r[0], bool(r[1])) for r in rows]
-
-
-async def previous_daily_day(db: Database, chat_id: int, day: str) -> str | None:
-    row = await db.fetchone(
-        "SELECT MAX(daily_day) FROM asked WHERE chat_id = ? AND daily_day < ?", (chat_id, day))
-    return row[0] if row else None

@@ -1,0 +1,46 @@
+"""What the benchmarks share: a core on a fresh database, a silent outbox, percentiles, RSS."""
+
+from __future__ import annotations
+
+import random
+import statistics
+from datetime import datetime
+from pathlib import Path
+
+from bot.app import open_bot
+from bot.clock import ManualClock
+from bot.course.load import load_course
+
+CONTENT = Path(__file__).resolve().parent.parent / "content"
+START = datetime.fromisoformat("2026-11-23T08:00:00+07:00")
+
+
+class CountingOutbox:
+    def __init__(self):
+        self.sent = 0
+
+    async def send(self, chat, replies) -> None:
+        self.sent += len(replies)
+
+
+def bot_on(db_path: Path, outbox=None, clock=None):
+    course = load_course(CONTENT)
+    return open_bot(CONTENT, db_path, clock or ManualClock(START), outbox or CountingOutbox(),
+                    random.Random(1), course=course)
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))]
+
+
+def median(values: list[float]) -> float:
+    return statistics.median(values)
+
+
+def rss_mib() -> float:
+    with open("/proc/self/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return float("nan")

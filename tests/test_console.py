@@ -101,3 +101,19 @@ def test_moving_the_clock_runs_the_daily_for_a_week_in_one_go(tmp_path):
     assert len(posts) == 8 and len(reveals) == 7      # Monday's (posted at once) to next Monday's
     assert posts[0].startswith("📅 Câu hỏi mỗi ngày 23/11/2026")
     assert len(set(posts)) == 8
+
+
+def test_interactive_console_defines_presses_buttons_and_speaks_as_others(tmp_path):
+    import subprocess
+    import sys
+    typed = "/define hoi nhap quoc te\n1\nBình: /me\n"
+    result = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "db.sqlite3")],
+        input=typed, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    assert "Hội nhập quốc tế là quá trình kết hợp các quốc gia riêng rẽ" in out
+    assert "Nguồn: Bài giảng Chương 1: Hội nhập quốc tế — §1.1.1" in out
+    assert "[1] " in out                                  # related concepts as numbered buttons
+    assert "📊 Bình" in out                               # spoke as another classmate
+    assert "Traceback" not in result.stderr

@@ -124,3 +124,20 @@ def test_a_killed_bot_keeps_every_answer_it_acknowledged(tmp_path):
     users = conn.execute("SELECT COUNT(DISTINCT user_id) FROM answers").fetchone()[0]
     totals = conn.execute("SELECT SUM(answers) FROM scores WHERE period = 'all'").fetchone()[0]
     assert stored >= acked_answers and stored == users == totals
+
+
+async def test_group_commit_fails_a_bad_statement_alone(db_path):
+    import asyncio
+    db = await Database.open(db_path)
+    try:
+        insert = "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES ('c', ?, 'A', 'x')"
+        results = await asyncio.gather(
+            db.write(insert, ("1",)), db.write(insert, ("1",)), db.write(insert, ("2",)),
+            db.write("INSERT INTO nowhere VALUES (1)"), return_exceptions=True)
+        assert results[0] == 1 and results[2] == 1
+        assert isinstance(results[1], sqlite3.IntegrityError)
+        assert isinstance(results[3], sqlite3.OperationalError)
+        rows = await db.fetchall("SELECT platform_id FROM users ORDER BY platform_id")
+        assert [r[0] for r in rows] == ["1", "2"]
+    finally:
+        await db.close()

@@ -8,6 +8,7 @@ transaction, so every access holds one asyncio lock. Each change is one transact
 from __future__ import annotations
 
 import asyncio
+import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any, AsyncIterator
@@ -25,6 +26,9 @@ class Database:
         # Row ids of users and chats already upserted through this connection, with the
         # display name stored, so that reading commands do not write (see store/people.py).
         self.known_ids: dict[tuple[str, ...], tuple[int, str]] = {}
+        self.known_asked: dict[int, Any] = {}   # asked questions by id (store/quiz_store.py)
+        self._pending: list[tuple[str, Any, bool, asyncio.Future]] = []
+        self._flusher: asyncio.Task | None = None
 
     @classmethod
     async def open(cls, path: Path | str, synchronous: str = "FULL") -> "Database":
@@ -46,6 +50,8 @@ class Database:
         return db
 
     async def close(self) -> None:
+        if self._flusher is not None:
+            await self._flusher
         async with self._lock:
             await self.conn.close()
 
@@ -75,10 +81,56 @@ class Database:
             await self.conn.commit()
 
     async def write(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
-        """One statement on its own: atomic with everything its triggers do. Returns rowcount."""
+        """One statement, atomic with what its triggers do; returns its rowcount once committed.
+
+        Statements written at the same moment share one transaction (group commit): a burst of
+        answers costs one fsync per batch, not one per answer, and no caller hears back before
+        its statement is durable. A failing statement fails alone (SQLite rolls back just that
+        statement); the others commit.
+        """
+        return await self._queue(sql, params, returning=False)
+
+    async def write_returning(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
+        """Like write, for a statement with RETURNING."""
+        return await self._queue(sql, params, returning=True)
+
+    async def _queue(self, sql: str, params, returning: bool):
+        future = asyncio.get_running_loop().create_future()
+        self._pending.append((sql, params, returning, future))
+        if self._flusher is None or self._flusher.done():
+            self._flusher = asyncio.create_task(self._flush())
+        return await future
+
+    async def _flush(self) -> None:
         async with self._lock:
-            cursor = await self.conn.execute(sql, params)
-            return cursor.rowcount
+            while self._pending:
+                batch, self._pending = self._pending, []
+                outcomes: list[tuple[asyncio.Future, Any]] = []
+                try:
+                    await self.conn.execute("BEGIN IMMEDIATE")
+                    for sql, params, returning, future in batch:
+                        try:
+                            if returning:
+                                result = list(await self.conn.execute_fetchall(sql, params))
+                            else:
+                                result = (await self.conn.execute(sql, params)).rowcount
+                        except sqlite3.Error as exc:
+                            result = exc
+                        outcomes.append((future, result))
+                    await self.conn.commit()
+                except BaseException as exc:       # the batch did not commit: nobody succeeded
+                    if self.conn.in_transaction:
+                        await self.conn.rollback()
+                    outcomes = [(f, exc) for *_, f in batch]
+                    if not isinstance(exc, Exception):
+                        raise
+                for future, result in outcomes:
+                    if future.done():
+                        continue
+                    if isinstance(result, BaseException):
+                        future.set_exception(result)
+                    else:
+                        future.set_result(result)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._lock:

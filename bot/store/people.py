@@ -25,7 +25,7 @@ async def ensure_user(db: Database, user: User, now: datetime) -> int:
     known = db.known_ids.get(key)
     if known is not None and known[1] == name:
         return known[0]
-    row = await db.fetchone(
+    [row] = await db.write_returning(
         "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
         "RETURNING id", (user.platform, user.id, name, iso(now)))
@@ -38,7 +38,7 @@ async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
     known = db.known_ids.get(key)
     if known is not None:
         return known[0]
-    row = await db.fetchone(
+    [row] = await db.write_returning(
         "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
         "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
         "RETURNING id", (chat.platform, chat.id, int(chat.is_group), iso(now)))

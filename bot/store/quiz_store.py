@@ -105,8 +105,16 @@ async def ask(db: Database, chat_id: int, presented: Presented, topic: str, now:
 
 
 async def asked_by_id(db: Database, asked_id: int) -> Asked | None:
+    """An asked question; kept in memory once read, since only its closing ever changes and
+    this process is the one that closes it (one bot process per database)."""
+    cached = db.known_asked.get(asked_id)
+    if cached is not None:
+        return cached
     row = await db.fetchone("SELECT * FROM asked WHERE id = ?", (asked_id,))
-    return _asked(row) if row else None
+    if row is None:
+        return None
+    asked = db.known_asked[asked_id] = _asked(row)
+    return asked
 
 
 async def open_asked_in_chat(db: Database, chat_id: int) -> list[Asked]:
@@ -124,10 +132,11 @@ async def due_asked(db: Database, before: datetime) -> list[Asked]:
 
 async def close_asked(db: Database, asked_id: int, now: datetime) -> bool:
     """True for the one caller that closed it, so a question is revealed once."""
-    async with db.transaction() as conn:
-        cursor = await conn.execute(
-            "UPDATE asked SET closed_at = ? WHERE id = ? AND closed_at IS NULL", (iso(now), asked_id))
-        return cursor.rowcount == 1
+    db.known_asked.pop(asked_id, None)
+    changed = await db.write("UPDATE asked SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
+                             (iso(now), asked_id))
+    db.known_asked.pop(asked_id, None)
+    return changed == 1
 
 
 @dataclass(frozen=True)

@@ -11,11 +11,13 @@ import asyncio
 import os
 import random
 import sqlite3
+import subprocess
+import sys
 import tempfile
 import time
 from pathlib import Path
 
-from bench.common import bot_on, median, percentile, rss_mib
+from bench.common import bot_on, median, percentile
 from bot.events import Chat, Command, User
 from bot.store.database import Database
 
@@ -78,7 +80,9 @@ async def run() -> dict[str, float]:
         await build(db_path)
         built = time.perf_counter() - started
         size = os.path.getsize(db_path) / 2**20
-        rss_before = rss_mib()
+        child = subprocess.run([sys.executable, "-m", "bench.memory", str(db_path)],
+                               capture_output=True, text=True, check=True)
+        rss_bot, rss_bare = map(float, child.stdout.split())
         async with bot_on(db_path) as bot:
             chat = Chat("telegram", "-100", True)
             rng = random.Random(9)
@@ -89,14 +93,14 @@ async def run() -> dict[str, float]:
             top = await timed(bot, [Command(u, chat, "top", "all") for u in users])
             week = await timed(bot, [Command(u, chat, "top", "week") for u in users])
             me = await timed(bot, [Command(u, chat, "me", "") for u in users])
-            rss_after = rss_mib()
     print(f"leaderboards: {USERS:,} users in one chat, {ANSWERS:,} answers; database {size:,.0f} MiB "
           f"(built in {built:.0f} s)")
     for name, values in (("/top all", top), ("/top week", week), ("/me", me)):
         print(f"  {name:<10} median {median(values):5.2f} ms   p99 {percentile(values, 0.99):5.2f} ms   "
               f"({len(values)} calls; goal: median < 10 ms, p99 < 50 ms)")
-    print(f"  resident memory: {rss_after:,.0f} MiB with the content loaded and this database open "
-          f"(the process before opening the bot: {rss_before:,.0f} MiB)")
+    print(f"  resident memory of a fresh bot process with the content loaded, this database open and "
+          f"/top and /me answered: {rss_bot:,.0f} MiB (the interpreter with the bot's modules "
+          f"imported: {rss_bare:,.0f} MiB)")
     return {"top_median": median(top), "me_median": median(me)}
 
 

@@ -226,3 +226,27 @@ async def test_a_renamed_user_is_shown_with_the_new_name(chat):
     from bot.events import Command
     top = texts(await chat.bot.handle(Command(renamed, chat.chat, "top", "")))
     assert "1. An Nguyễn —" in top
+
+
+async def test_a_new_week_starts_from_zero_without_deleting_anything(chat):
+    q = question_of(await chat.say("An", "/quiz lien quan 1"))      # one true/false question
+    await chat.press("An", option_id(q, True))
+    await chat.wait(33)
+    assert "1. An —" in texts(await chat.say("An", "/top week"))
+    await chat.at("2026-11-30T09:00:00+07:00")                        # next Monday, Ho Chi Minh time
+    week = texts(await chat.say("An", "/top week"))
+    assert "Chưa có điểm nào" in week and "30/11" in week
+    assert "1. An —" in texts(await chat.say("An", "/top month"))
+    assert "1. An —" in texts(await chat.say("An", "/top all"))
+    assert (await chat.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 1
+    assert "Dùng: /top week" in texts(await chat.say("An", "/top yesterday"))
+
+
+async def test_me_names_the_weakest_topic_once_there_are_enough_answers(chat):
+    for _ in range(3):
+        replies = await chat.say("An", "/quiz lien quan 1")
+        q = question_of(replies)
+        await chat.press("An", option_id(q, False))
+        await chat.wait(33)
+    me = texts(await chat.say("An", "/me"))
+    assert "Chủ đề cần ôn: Các khái niệm liên quan (0/3 đúng)" in me

@@ -1,10 +1,12 @@
-"""Composition root: settings -> content -> store -> core -> adapters, run on one event loop."""
+"""Building the core: content -> store -> StudyBot, and the ticker that runs due work on real time.
+
+The adapters and the command line that start it all live in studybot/ (the core imports no adapter).
+"""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
 import random
 import sys
 from contextlib import asynccontextmanager
@@ -53,16 +55,3 @@ async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS) -> None:
     while True:
         await bot.run_due()
         await asyncio.sleep(seconds)
-
-
-def run_bot(content_dir: Path, db_path: Path) -> int:
-    """`studybot run`: every platform with a token; the console when none is configured."""
-    logging.basicConfig(level=os.environ.get("STUDYBOT_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    for variable in ("TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN"):
-        if os.environ.get(variable):
-            print(f"studybot: {variable} is set, but that platform's adapter is not built yet "
-                  f"(see the open issues); starting the console instead.", file=sys.stderr)
-    from adapters.console import run_console
-
-    return run_console(content_dir=content_dir, db_path=db_path, jsonl=False, start=None)

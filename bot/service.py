@@ -12,12 +12,13 @@ import logging
 from bot import daily, leaderboard
 from bot.core import Core
 from bot.define import define_by_id, define_reply
-from bot.events import Command, Event, Press, TypedText
+from bot.cards import concept_card
+from bot.events import Chat, Command, Event, Press, TypedText, User
 from bot.help import help_reply, topics_reply
 from bot.quiz import game
 from bot.replies import Reply
-from bot.store import people, quiz_store
-from bot.text import plain
+from bot.store import daily_store, people, quiz_store
+from bot.text import plain, shorten
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +96,39 @@ class StudyBot:
         if not text.strip():
             return [Reply(plain("Gõ câu trả lời sau lệnh, ví dụ: /answer 1995"), to=user)]
         return await game.answer(core, user, chat, open_typed[0], None, text)
+
+    async def remember_message(self, platform: str, key: str, chat: Chat, asked_id: int) -> None:
+        """Map a platform message (a Telegram poll) to the question it carries."""
+        core = self.core
+        chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
+        await core.db.write(
+            "INSERT OR REPLACE INTO platform_messages (platform, message_key, chat_id, asked_id) "
+            "VALUES (?, ?, ?, ?)", (platform, key, chat_id, asked_id))
+
+    async def answer_message(self, platform: str, key: str, user: User,
+                             option: int) -> tuple[Chat | None, list[Reply]]:
+        """An answer given on a platform message (a poll vote) that carries no chat: the chat
+        it belongs to, and the core's replies."""
+        row = await self.core.db.fetchone(
+            "SELECT chat_id, asked_id FROM platform_messages WHERE platform = ? AND message_key = ?",
+            (platform, key))
+        if row is None:
+            return None, []
+        chat, _ = await people.chat_by_id(self.core.db, row[0])
+        return chat, await self.handle(Press(user, chat, f"a:{row[1]}:{option}"))
+
+    async def pause_daily(self, chat: Chat, reason: str) -> None:
+        """The platform refuses to deliver to this chat: stop posting there until /daily on."""
+        core = self.core
+        chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
+        await daily_store.pause_schedule(core.db, chat_id, reason[:200], core.clock.now())
+        log.warning("daily schedule of %s paused: %s", chat.key, reason)
+
+    def inline_cards(self, query: str, limit: int = 10) -> list[tuple[str, str, str, Reply]]:
+        """(concept id, term, short definition, card) for an inline-mode search box."""
+        core = self.core
+        return [(c.id, c.term, shorten(c.definition, 100), concept_card(core.course, c))
+                for c in core.index.complete(query[:MAX_ARGS], limit)]
 
     async def run_due(self) -> None:
         """Reveal what is due, move rounds on, post daily questions; push it all out."""

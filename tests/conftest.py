@@ -6,6 +6,7 @@ chat would see and at what the database holds.
 
 from __future__ import annotations
 
+import os
 import random
 import socket
 from dataclasses import dataclass, field
@@ -20,6 +21,8 @@ from bot.course.load import load_course
 from bot.events import Chat, Command, Press, TypedText, User
 from bot.replies import Reply
 from bot.settings import Settings
+
+os.environ.setdefault("PTB_TIMEDELTA", "1")   # python-telegram-bot: timedelta retry_after, no warning
 
 ROOT = Path(__file__).resolve().parent.parent
 CONTENT = ROOT / "content"

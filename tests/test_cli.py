@@ -7,7 +7,7 @@ from tests.conftest import CONTENT, FIXTURE_COURSE
 
 
 def studybot(*args, stdin=""):
-    return subprocess.run([sys.executable, "-m", "bot.cli", *args], input=stdin,
+    return subprocess.run([sys.executable, "-m", "studybot.cli", *args], input=stdin,
                           capture_output=True, text=True, timeout=120)
 
 

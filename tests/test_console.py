@@ -108,7 +108,7 @@ def test_interactive_console_defines_presses_buttons_and_speaks_as_others(tmp_pa
     import sys
     typed = "/define hoi nhap quoc te\n1\nBình: /me\n"
     result = subprocess.run(
-        [sys.executable, "-m", "bot.cli", "console", "--db", str(tmp_path / "db.sqlite3")],
+        [sys.executable, "-m", "studybot.cli", "console", "--db", str(tmp_path / "db.sqlite3")],
         input=typed, capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     out = result.stdout

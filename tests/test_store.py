@@ -91,7 +91,7 @@ def test_a_killed_bot_keeps_every_answer_it_acknowledged(tmp_path):
     """SIGKILL in the middle of a burst of answers: every acked answer is in the database."""
     db = tmp_path / "db.sqlite3"
     proc = subprocess.Popen(
-        [sys.executable, "-m", "bot.cli", "console", "--jsonl", "--content", str(FIXTURE_COURSE),
+        [sys.executable, "-m", "studybot.cli", "console", "--jsonl", "--content", str(FIXTURE_COURSE),
          "--db", str(db), "--start", "2026-11-23T08:00:00+07:00"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True, cwd=ROOT)
     proc.stdin.write(json.dumps({"user": "gv", "text": "/quiz lien quan 1"}) + "\n")   # a true/false

@@ -146,4 +146,14 @@ END;
             WHEN streaks.last_day = excluded.last_day THEN streaks.current
             ELSE 1 END""")
 
-MIGRATIONS = [MIGRATION_1, MIGRATION_2]
+MIGRATION_3 = """
+CREATE TABLE platform_messages (
+    platform TEXT NOT NULL,
+    message_key TEXT NOT NULL,         -- e.g. a Telegram poll id: its answers carry no chat
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    asked_id INTEGER NOT NULL REFERENCES asked (id),
+    PRIMARY KEY (platform, message_key)
+) WITHOUT ROWID;
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3]

@@ -54,9 +54,9 @@ def _console(args: argparse.Namespace) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
-    from bot.app import run_bot
+    from studybot.run import run_bot
 
-    return run_bot(content_dir=args.content, db_path=args.db)
+    return run_bot(content_dir=args.content, db_path=args.db, webhook=args.webhook, port=args.port)
 
 
 def _db_backup(args: argparse.Namespace) -> int:
@@ -78,6 +78,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser("run", help="start the bot on every platform that has a token (console if none)")
     common(run)
+    run.add_argument("--webhook", default=None, metavar="URL",
+                     help="Telegram: receive updates at this public URL instead of long polling")
+    run.add_argument("--port", type=int, default=8443, help="Telegram webhook: the local port to listen on")
     run.set_defaults(func=_run)
 
     console = sub.add_parser("console", help="talk to the bot in this terminal")

@@ -1,0 +1,1 @@
+"""The composition root: the `studybot` command, which wires settings, core and adapters."""

@@ -1,0 +1,240 @@
+"""The Telegram adapter end to end: the real python-telegram-bot stack against a fake Bot API."""
+
+import asyncio
+import json
+import random
+from datetime import timedelta
+
+import pytest
+
+from adapters.telegram_adapter import TelegramAdapter
+from bot.app import open_bot
+from bot.clock import ManualClock
+from tests.conftest import CONTENT, START
+from tests.fake_telegram import TOKEN, FakeTelegram, parse_html
+
+GROUP = -1001
+AN, BINH, CHI, CO = 11, 12, 13, 99
+
+
+@pytest.fixture
+async def tg(real_course, tmp_path):
+    fake = FakeTelegram()
+    url = await fake.start()
+    adapter = TelegramAdapter(TOKEN, base_url=url)
+    clock = ManualClock(START)
+    context = open_bot(CONTENT, tmp_path / "db.sqlite3", clock, adapter.outbox, random.Random(7),
+                       course=real_course)
+    bot = await context.__aenter__()
+    adapter.attach(bot)
+    fake.adapter = adapter
+    await adapter.start()
+    try:
+        yield fake, bot, clock
+    finally:
+        await adapter.stop()
+        await context.__aexit__(None, None, None)
+        await fake.stop()
+
+
+def texts(fake):
+    """What users see: the sent HTML parsed as the Bot API parses it."""
+    return [parse_html(p["text"]) for p in fake.sent()]
+
+
+async def test_start_up_registers_the_command_menu_in_vietnamese(tg):
+    fake, _, _ = tg
+    commands = await fake.wait_for(lambda f: f.sent("setMyCommands"))
+    names = [c["command"] for c in commands[0]["commands"]]
+    assert {"define", "quiz", "top", "me", "daily", "help", "answer"} <= set(names)
+    assert any("định nghĩa" in c["description"] for c in commands[0]["commands"])
+
+
+async def test_define_with_and_without_the_bot_suffix_and_not_for_other_bots(tg):
+    fake, _, _ = tg
+    fake.type(GROUP, AN, "An", "/define hnqt")
+    fake.type(GROUP, AN, "An", "/define@StudyBot toan cau hoa")
+    fake.type(GROUP, AN, "An", "/define@OtherBot toan cau hoa")
+    fake.type(GROUP, AN, "An", "/help")
+    sent = await fake.wait_for(lambda f: len(f.sent()) >= 3 and f.sent())
+    await fake.wait_for(lambda f: any(t.startswith("Chào bạn") for t in texts(f)))
+    cards = [t for t in texts(fake) if not t.startswith("Chào bạn")]
+    assert cards[0].startswith("Hội nhập quốc tế")
+    assert cards[1].startswith("Toàn cầu hóa")
+    assert sent[0]["text"].startswith("<b>Hội nhập quốc tế</b>")
+    assert len(cards) == 2                                  # the other bot's command was ignored
+    assert sent[0]["parse_mode"] == "HTML"
+    buttons = sent[0]["reply_markup"]["inline_keyboard"]
+    assert buttons and buttons[0][0]["callback_data"].startswith("d:")
+
+
+async def test_a_4000_character_argument_and_markup_get_a_clear_reply(tg):
+    fake, _, _ = tg
+    fake.type(GROUP, AN, "An", "/define " + "<b>&" * 1000)
+    fake.type(GROUP, AN, "An", "/define " + "x" * 4000)
+    replies = await fake.wait_for(lambda f: len(f.sent()) >= 2 and f.sent())
+    for reply in replies:
+        assert "Không tìm thấy" in parse_html(reply["text"]) or "khớp" in parse_html(reply["text"])
+
+
+async def until(check, what: str = "", timeout: float = 10.0):
+    """Wait for an async condition: the bot handles updates in its own tasks."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not await check():
+        assert asyncio.get_running_loop().time() < deadline, f"timed out: {what}"
+        await asyncio.sleep(0.01)
+
+
+def questions_sent(fake) -> list[tuple[str, dict]]:
+    """Every question put to the chat, in order: ("poll", call) or ("message", call)."""
+    out = []
+    for method, params in fake.calls:
+        if method == "sendPoll":
+            out.append(("poll", params))
+        elif method == "sendMessage" and parse_html(params["text"]).startswith("Câu "):
+            out.append(("message", params))
+    return out
+
+
+async def answer(fake, bot, kind, call, user_id, name, right):
+    if kind == "poll":
+        poll_id = next(pid for pid, p in fake.polls.items() if p["question"] == call["question"])
+        correct = call["correct_option_ids"][0]
+        fake.vote(poll_id, user_id, name, correct if right else (correct + 1) % len(call["options"]))
+        return
+    buttons = (call.get("reply_markup") or {}).get("inline_keyboard")
+    if buttons:
+        asked_id = int(buttons[0][0]["callback_data"].split(":")[1])
+        row = await bot.core.db.fetchone("SELECT correct, options FROM asked WHERE id = ?", (asked_id,))
+        option = row[0] if right else (row[0] + 1) % len(json.loads(row[1]))
+        fake.press(GROUP, user_id, name, f"a:{asked_id}:{option}")
+        return
+    asked = await bot.core.db.fetchone("SELECT question_id FROM asked ORDER BY id DESC LIMIT 1")
+    question = bot.core.course.questions[asked[0]]
+    fake.type(GROUP, user_id, name, str(question.answer) if right else "không biết")
+
+
+async def answers_recorded(bot) -> int:
+    return (await bot.core.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+
+
+async def test_a_quiz_round_with_poll_votes_from_three_users(tg):
+    fake, bot, clock = tg
+    fake.type(GROUP, AN, "An", "/quiz lien quan 3")
+    for position in range(1, 4):
+        await fake.wait_for(lambda f: len(questions_sent(f)) >= position)
+        kind, call = questions_sent(fake)[position - 1]
+        for user_id, name, right in ((AN, "An", True), (BINH, "Bình", False), (CHI, "Chi", True)):
+            await answer(fake, bot, kind, call, user_id, name, right)
+        await until(lambda: _at_least(bot, 3 * position), f"{kind} question {position}")
+        if position == 1:             # the first question runs its time; later ones close
+            clock.move_to(clock.now() + timedelta(seconds=34))   # once all three have answered
+            await bot.run_due()
+    end = await fake.wait_for(lambda f: [t for t in texts(f) if "Kết thúc lượt quiz" in t])
+    assert "1. An —" in end[0] or "1. Chi —" in end[0]
+    assert "Bình — 0 điểm (0/3 câu đúng)" in end[0]
+    assert any(kind == "poll" for kind, _ in questions_sent(fake))
+    assert all(p["is_anonymous"] in (False, "false", "False") for p in fake.sent("sendPoll"))
+
+
+async def _at_least(bot, n):
+    return await answers_recorded(bot) >= n
+
+
+async def test_a_button_pressed_twice_counts_once_with_a_private_toast(tg):
+    fake, bot, _ = tg
+    fake.type(GROUP, AN, "An", "/define quang hop")          # suggestions come as buttons
+    sent = await fake.wait_for(lambda f: f.sent())
+    data = sent[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    fake.press(GROUP, AN, "An", data)
+    await fake.wait_for(lambda f: f.sent("answerCallbackQuery") and len(f.sent()) >= 2)
+    # now a question sent with buttons (the operator's choice instead of polls)
+    fake.adapter.polls = False
+    fake.type(GROUP, AN, "An", "/quiz lien quan 20")
+    call = None
+    for position in range(1, 21):
+        await fake.wait_for(lambda f: len(questions_sent(f)) >= position)
+        kind, candidate = questions_sent(fake)[position - 1]
+        if candidate.get("reply_markup"):
+            call = candidate
+            break
+        bot.core.clock.move_to(bot.core.clock.now() + timedelta(seconds=34))
+        await bot.run_due()
+    assert call is not None, "no question with buttons in 20"
+    data = call["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    before = await answers_recorded(bot)
+    fake.press(GROUP, BINH, "Bình", data)
+    fake.press(GROUP, BINH, "Bình", data)
+    toasts = await fake.wait_for(lambda f: len(f.sent("answerCallbackQuery")) >= 3 and f.sent("answerCallbackQuery"))
+    assert "đã trả lời câu này rồi" in toasts[-1]["text"]
+    assert await answers_recorded(bot) == before + 1
+
+
+async def test_daily_time_by_an_admin_and_by_a_member(tg):
+    fake, bot, _ = tg
+    fake.admins.add(CO)
+    fake.type(GROUP, AN, "An", "/daily time 07:00")
+    refused = await fake.wait_for(lambda f: f.sent())
+    assert "quản trị viên" in parse_html(refused[0]["text"])
+    fake.type(GROUP, CO, "Cô Hoa", "/daily on 07:30")
+    await fake.wait_for(lambda f: any("đang bật" in t for t in texts(f)))
+    assert any(m == "getChatMember" for m, _ in fake.calls)
+    row = await bot.core.db.fetchone("SELECT post_time, enabled FROM daily_schedules")
+    assert tuple(row) == ("07:30", 1)
+
+
+async def test_a_429_during_a_daily_post_is_waited_out_and_the_post_arrives(tg):
+    fake, bot, clock = tg
+    fake.admins.add(CO)
+    fake.type(GROUP, CO, "Cô", "/daily on 09:00")
+    await fake.wait_for(lambda f: any("đang bật" in t for t in texts(f)))
+    fake.fail_next["sendPoll"] = 1
+    fake.fail_next["sendMessage"] = 1
+    clock.move_to(START + timedelta(hours=1))
+    await bot.run_due()
+    posted = fake.sent("sendPoll") + [p for p in fake.sent() if "Câu hỏi mỗi ngày" in parse_html(p["text"])]
+    refused = [m for m, _ in fake.calls if m in ("sendPoll", "sendMessage")]
+    assert posted and len(refused) >= 2
+
+
+async def test_a_user_named_with_markup_breaks_nothing(tg):
+    fake, bot, clock = tg
+    fake.type(GROUP, 21, "<b>A & B</b>", "/me")
+    me = await fake.wait_for(lambda f: f.sent())
+    assert "&lt;b&gt;A &amp; B&lt;/b&gt;" in me[0]["text"]
+
+
+async def test_a_chat_that_removed_the_bot_pauses_its_daily(tg):
+    fake, bot, clock = tg
+    fake.admins.add(CO)
+    fake.type(GROUP, CO, "Cô", "/daily on 09:00")
+    await fake.wait_for(lambda f: any("đang bật" in t for t in texts(f)))
+    fake.refuse_chats.add(GROUP)
+    clock.move_to(START + timedelta(hours=1, seconds=1))
+    await bot.run_due()
+    row = await bot.core.db.fetchone("SELECT paused_reason FROM daily_schedules")
+    assert row[0] and "Telegram refused" in row[0]
+
+
+async def test_studybot_run_with_a_token_serves_telegram_and_stops_on_sigterm(tmp_path):
+    import os
+    import signal
+    import sys
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN=TOKEN, TELEGRAM_BASE_URL=url)
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "studybot.cli", "run", "--db", str(tmp_path / "db.sqlite3"),
+        env=env, stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    try:
+        await fake.wait_for(lambda f: f.sent("setMyCommands"), timeout=30)
+        fake.type(GROUP, AN, "An", "/define@StudyBot hoi nhap quoc te")
+        card = await fake.wait_for(lambda f: f.sent(), timeout=30)
+        assert parse_html(card[0]["text"]).startswith("Hội nhập quốc tế")
+    finally:
+        proc.send_signal(signal.SIGTERM)
+        _, err = await asyncio.wait_for(proc.communicate(), 30)
+        await fake.stop()
+    assert proc.returncode == 0, err.decode()
+    assert TOKEN not in err.decode()                     # the token never reaches the log

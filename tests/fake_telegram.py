@@ -67,6 +67,7 @@ class FakeTelegram:
         self._ids = count(1)
         self._update_ids = count(1)
         self.polls: dict[str, dict] = {}
+        self.delivered: list[tuple[str, dict]] = []   # calls that succeeded
         self.runner: web.AppRunner | None = None
         self.url = ""
 
@@ -107,7 +108,9 @@ class FakeTelegram:
         if handler is None:
             return self._ok(True)
         try:
-            return await handler(params)
+            response = await handler(params)
+            self.delivered.append((method, params))
+            return response
         except ValueError as bad:
             return self._error(400, f"Bad Request: {bad}")
 
@@ -201,6 +204,15 @@ class FakeTelegram:
                 "can_delete_stories")})
         return self._ok(member)
 
+    async def api_answerInlineQuery(self, params):
+        results = params.get("results") or []
+        if len(results) > 50:
+            raise ValueError("RESULTS_TOO_MUCH")
+        for result in results:
+            content = result["input_message_content"]
+            parse_html(content["message_text"])
+        return self._ok(True)
+
     async def api_answerCallbackQuery(self, params):
         if len(params.get("text") or "") > 200:
             raise ValueError("MESSAGE_TOO_LONG")
@@ -229,6 +241,10 @@ class FakeTelegram:
     def vote(self, poll_id: str, user_id: int, first_name: str, option: int) -> None:
         self.push(poll_answer={"poll_id": poll_id, "user": self.user(user_id, first_name),
                                "option_ids": [option], "option_persistent_ids": [str(option)]})
+
+    def inline(self, user_id: int, query: str) -> None:
+        self.push(inline_query={"id": str(next(self._ids)), "from": self.user(user_id, "U"),
+                                "query": query, "offset": ""})
 
     def sent(self, method: str = "sendMessage") -> list[dict]:
         return [p for m, p in self.calls if m == method]

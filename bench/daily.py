@@ -56,26 +56,25 @@ async def subscribe_all(bot) -> None:
         await bot.handle(Command(User("telegram", "1", "Cô giáo", is_admin=True), chat, "daily", "on 08:00"))
 
 
-async def run() -> dict[str, float]:
+async def post_all(db_path: Path, outbox) -> float:
+    """Subscribe every chat at 07:00, move to 08:00, and time the run that posts."""
     start = datetime.fromisoformat("2026-11-23T07:00:00+07:00")
+    clock = ManualClock(start)
+    async with bot_on(db_path, outbox, clock) as bot:
+        await subscribe_all(bot)
+        clock.move_to(start + timedelta(hours=1))
+        began = time.perf_counter()
+        await bot.run_due()
+        return time.perf_counter() - began
+
+
+async def run() -> dict[str, float]:
     with tempfile.TemporaryDirectory() as tmp:
         counting = CountingOutbox()
-        clock = ManualClock(start)
-        async with bot_on(Path(tmp) / "prepare.sqlite3", counting, clock) as bot:
-            await subscribe_all(bot)
-            clock.move_to(start + timedelta(hours=1))
-            began = time.perf_counter()
-            await bot.run_due()
-            prepare = time.perf_counter() - began
+        prepare = await post_all(Path(tmp) / "prepare.sqlite3", counting)
         fake = FakeTelegram()
         paced = PacedOutbox(fake.send_one, LIMIT_PER_SECOND, LIMIT_PER_CHAT_MINUTE)
-        clock = ManualClock(start)
-        async with bot_on(Path(tmp) / "deliver.sqlite3", paced, clock) as bot:
-            await subscribe_all(bot)
-            clock.move_to(start + timedelta(hours=1))
-            began = time.perf_counter()
-            await bot.run_due()
-            deliver = time.perf_counter() - began
+        deliver = await post_all(Path(tmp) / "deliver.sqlite3", paced)
     assert counting.sent == CHATS, counting.sent
     assert len(fake.delivered) == CHATS and set(fake.delivered.values()) == {1}
     minimum = CHATS / LIMIT_PER_SECOND

@@ -12,8 +12,10 @@ API server (the tests use it for a fake one on 127.0.0.1).
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import html
 import logging
+from urllib.parse import urlparse
 
 from telegram import (
     BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle,
@@ -40,6 +42,7 @@ MESSAGE_LIMIT = 4096
 TOAST_LIMIT = 200
 POLL_OPEN_MIN, POLL_OPEN_MAX = 5, 30 * 24 * 3600
 TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "code": ("<code>", "</code>"), "": ("", "")}
+APOLOGY = "Xin lỗi, mình chưa gửi được câu trả lời này. Hãy thử lại sau."
 EXTRA_COMMANDS = (("answer", "trả lời câu hỏi cần gõ: /answer 1995"),)
 
 
@@ -136,6 +139,14 @@ class TelegramAdapter:
             await self.bot.pause_daily(chat, f"Telegram refused: {refused.message}")
         except TelegramError as error:
             log.error("telegram send to %s failed: %s", chat.key, error)
+            await self._apologise(chat)
+
+    async def _apologise(self, chat: Chat) -> None:
+        """A plain short word to the chat when a reply could not be sent; its failure is only logged."""
+        try:
+            await self.app.bot.send_message(chat_id=int(chat.id), text=APOLOGY)
+        except TelegramError as error:
+            log.error("telegram apology to %s failed too: %s", chat.key, error)
 
     async def _reply(self, chat: Chat, replies: list[Reply]) -> None:
         await self.outbox.send(chat, replies)
@@ -209,8 +220,11 @@ class TelegramAdapter:
             + [BotCommand(name, description) for name, description in EXTRA_COMMANDS])
         await self.app.start()
         if webhook_url:
-            await self.app.updater.start_webhook(listen="0.0.0.0", port=port, webhook_url=webhook_url,
-                                                 allowed_updates=Update.ALL_TYPES)
+            # Telegram sends this header with every update; others cannot post fake updates.
+            secret = hashlib.sha256(self.app.bot.token.encode()).hexdigest()[:48]
+            await self.app.updater.start_webhook(
+                listen="0.0.0.0", port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
+                webhook_url=webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
         else:
             await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
 

@@ -63,6 +63,7 @@ class FakeTelegram:
         self.new_update = asyncio.Event()
         self.admins: set[int] = set()
         self.fail_next: dict[str, int] = {}        # method -> retry_after seconds for one 429
+        self.bad_request_next: set[str] = set()     # methods whose next call gets a 400
         self.refuse_chats: set[int] = set()         # 403 Forbidden
         self._ids = count(1)
         self._update_ids = count(1)
@@ -104,6 +105,9 @@ class FakeTelegram:
         if method.startswith("send") and str(params.get("chat_id", "")).lstrip("-").isdigit() \
                 and int(params["chat_id"]) in self.refuse_chats:
             return self._error(403, "Forbidden: bot was kicked from the group chat")
+        if method in self.bad_request_next:
+            self.bad_request_next.discard(method)
+            return self._error(400, "Bad Request: chat not found")
         handler = getattr(self, "api_" + method, None)
         if handler is None:
             return self._ok(True)

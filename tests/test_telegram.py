@@ -251,3 +251,47 @@ async def test_inline_mode_offers_matching_cards(tg):
     results = answered[0]["results"]
     assert results[0]["title"] == "Hội nhập quốc tế"
     assert results[0]["input_message_content"]["parse_mode"] == "HTML"
+
+
+async def test_webhook_mode_receives_updates_over_http(real_course, tmp_path):
+    import socket
+
+    import aiohttp
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    adapter = TelegramAdapter(TOKEN, base_url=url)
+    context = open_bot(CONTENT, tmp_path / "db.sqlite3", ManualClock(START), adapter.outbox,
+                       random.Random(7), course=real_course)
+    bot = await context.__aenter__()
+    adapter.attach(bot)
+    await adapter.start(webhook_url=f"http://127.0.0.1:{port}/tg", port=port)
+    try:
+        webhook = fake.sent("setWebhook")[0]
+        assert webhook["url"] == f"http://127.0.0.1:{port}/tg"
+        update = {"update_id": 1, "message": fake._message(GROUP, text="/define hnqt", entities=[
+            {"type": "bot_command", "offset": 0, "length": 7}]) | {"from": fake.user(AN, "An")}}
+        async with aiohttp.ClientSession() as session:
+            async with session.post(f"http://127.0.0.1:{port}/tg", json=update) as forged:
+                assert forged.status == 403                 # no secret header: refused
+            headers = {"X-Telegram-Bot-Api-Secret-Token": webhook["secret_token"]}
+            async with session.post(f"http://127.0.0.1:{port}/tg", json=update, headers=headers) as response:
+                assert response.status == 200
+        card = await fake.wait_for(lambda f: f.sent())
+        assert parse_html(card[0]["text"]).startswith("Hội nhập quốc tế")
+    finally:
+        await adapter.stop()
+        await context.__aexit__(None, None, None)
+        await fake.stop()
+
+
+async def test_a_failed_reply_is_logged_and_answered_with_an_apology(tg, caplog):
+    fake, _, _ = tg
+    fake.bad_request_next.add("sendMessage")
+    fake.type(GROUP, AN, "An", "/help")
+    apology = await fake.wait_for(lambda f: f.sent() and [p for m, p in f.delivered if m == "sendMessage"])
+    assert apology[0]["text"].startswith("Xin lỗi")
+    assert "telegram send to telegram:-1001 failed" in caplog.text

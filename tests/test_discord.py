@@ -1,0 +1,141 @@
+"""The Discord adapter end to end: the real discord.py stack against a fake REST API and gateway."""
+
+import asyncio
+import random
+
+import pytest
+import yarl
+
+from bot.app import open_bot
+from bot.clock import ManualClock
+from tests.conftest import CONTENT, START
+from tests.fake_discord import TOKEN, FakeDiscord
+
+AN, BINH, CHI, CO = 11, 12, 13, 99
+
+
+@pytest.fixture
+async def dc(real_course, tmp_path, monkeypatch):
+    import discord
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    from adapters.discord_adapter import DiscordAdapter
+
+    fake = FakeDiscord()
+    base = await fake.start()
+    monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
+    adapter = DiscordAdapter()
+    clock = ManualClock(START)
+    context = open_bot(CONTENT, tmp_path / "db.sqlite3", clock, adapter, random.Random(7), course=real_course)
+    bot = await context.__aenter__()
+    adapter.attach(bot)
+    runner = asyncio.create_task(adapter.start(TOKEN))
+    await asyncio.wait_for(fake.ready.wait(), 10)
+    await asyncio.wait_for(adapter.client.wait_until_ready(), 10)
+    await fake.wait_for(lambda f: "define" in f.commands)
+    try:
+        yield fake, bot, clock
+    finally:
+        await adapter.stop()
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await context.__aexit__(None, None, None)
+        await fake.stop()
+
+
+def visible(message: dict) -> str:
+    parts = [message.get("content") or ""] + [e.get("description") or "" for e in message.get("embeds", [])]
+    return "\n".join(p for p in parts if p)
+
+
+async def test_define_answers_with_a_card_and_autocomplete_offers_terms(dc):
+    fake, _, _ = dc
+    await fake.slash(AN, "An", "define", term="hnqt")
+    card = await fake.wait_for(lambda f: [m for m in f.messages if m["where"] == "response"])
+    assert "**Hội nhập quốc tế**" in visible(card[0])
+    await fake.autocomplete(AN, "define", "term", "toan cau")
+    choices = await fake.wait_for(lambda f: [m for m in f.messages if m["where"] == "autocomplete"])
+    names = [c["name"] for c in choices[0]["choices"]]
+    assert names and names[0] == "Toàn cầu hóa" and len(names) <= 25
+
+
+def answer_button(message: dict) -> list[str]:
+    return [c["custom_id"] for row in message.get("components", []) for c in row.get("components", [])]
+
+
+async def recorded(bot) -> int:
+    return (await bot.core.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+
+
+async def play(fake, bot, message, players, right_for):
+    """Every player answers the question in `message` (buttons, or /answer when typed)."""
+    ids = answer_button(message)
+    if ids:
+        asked_id = int(ids[0].split(":")[1])
+        row = await bot.core.db.fetchone("SELECT correct FROM asked WHERE id = ?", (asked_id,))
+        for user_id, name in players:
+            option = row[0] if right_for(name) else (row[0] + 1) % len(ids)
+            await fake.click(user_id, name, message, f"a:{asked_id}:{option}")
+    else:
+        asked = await bot.core.db.fetchone("SELECT question_id FROM asked ORDER BY id DESC LIMIT 1")
+        question = bot.core.course.questions[asked[0]]
+        for user_id, name in players:
+            await fake.slash(user_id, name, "answer", text=str(question.answer) if right_for(name) else "không")
+
+
+def questions(fake) -> list[dict]:
+    return [m for m in fake.messages if m["where"] in ("response", "followup", "channel")
+            and visible(m).startswith("*Câu ")]
+
+
+async def test_a_quiz_round_where_three_members_press_buttons_one_twice(dc):
+    fake, bot, clock = dc
+    from datetime import timedelta
+    await fake.slash(AN, "An", "quiz", count=20)
+    players = [(AN, "An"), (BINH, "Bình"), (CHI, "Chi")]
+    message = None
+    for position in range(1, 21):        # typed questions time out until one has buttons
+        message = (await fake.wait_for(lambda f: len(questions(f)) >= position and questions(f)))[-1]
+        if answer_button(message):
+            break
+        clock.move_to(clock.now() + timedelta(seconds=34))
+        await bot.run_due()
+    assert answer_button(message), "no question with buttons"
+    await play(fake, bot, message, players, lambda name: name != "Bình")
+    await fake.click(BINH, "Bình", message, answer_button(message)[0])          # a second press
+    twice = await fake.wait_for(lambda f: [m for m in f.messages if m.get("ephemeral")
+                                           and "đã trả lời câu này rồi" in visible(m)])
+    assert twice[0]["where"] == "response"
+    for _ in range(300):
+        if await recorded(bot) >= 3:
+            break
+        await asyncio.sleep(0.01)
+    assert await recorded(bot) == 3
+    feedback = [m for m in fake.messages if m.get("ephemeral")]
+    assert len(feedback) == 4 and sum("Chính xác" in visible(m) for m in feedback) == 2
+    await fake.slash(AN, "An", "stop")
+    end = await fake.wait_for(lambda f: [m for m in f.messages if "Lượt quiz đã dừng" in visible(m)])
+    assert not end[0]["ephemeral"] and "Bình — 0 điểm (0/1 câu đúng)" in visible(end[0])
+
+
+async def test_daily_on_needs_manage_server(dc):
+    fake, bot, _ = dc
+    await fake.slash(AN, "An", "daily", action="on", value="08:00")
+    refused = await fake.wait_for(lambda f: [m for m in f.messages if "quản trị viên" in visible(m)])
+    assert refused[0]["ephemeral"] is True
+    assert (await bot.core.db.fetchone("SELECT COUNT(*) FROM daily_schedules"))[0] == 0
+    await fake.slash(CO, "Cô Hoa", "daily", manage=True, action="on", value="08:30")
+    await fake.wait_for(lambda f: [m for m in f.messages if "đang bật" in visible(m)])
+    row = await bot.core.db.fetchone("SELECT post_time, enabled FROM daily_schedules")
+    assert tuple(row) == ("08:30", 1)
+
+
+async def test_a_member_named_everyone_pings_nobody(dc):
+    fake, _, _ = dc
+    await fake.slash(21, "**@everyone**", "me")
+    me = await fake.wait_for(lambda f: [m for m in f.messages if m["where"] == "response"])
+    text = visible(me[0])
+    assert "@everyone" not in text                      # the mention is broken up
+    assert text.startswith("**📊 \\*\\*@")            # the name's stars are escaped, not bold

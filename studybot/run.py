@@ -1,7 +1,9 @@
-"""`studybot run`: every platform that has a token, on one event loop; the console if none.
+"""`studybot run`: every platform that has a token, on one event loop, sharing one core and one
+database; the console when no token is set.
 
-Settings come from the environment: TELEGRAM_BOT_TOKEN (and optionally TELEGRAM_BASE_URL for a
-self-hosted Bot API server), STUDYBOT_LOG_LEVEL. SIGINT and SIGTERM stop the bot cleanly.
+Settings come from the environment: TELEGRAM_BOT_TOKEN (and TELEGRAM_BASE_URL for a self-hosted
+Bot API server), DISCORD_TOKEN (and DISCORD_GUILD_ID to sync commands to one server at once),
+STUDYBOT_LOG_LEVEL. SIGINT and SIGTERM stop the bot cleanly.
 """
 
 from __future__ import annotations
@@ -12,37 +14,98 @@ import logging
 import os
 import random
 import signal
-import sys
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from bot.app import load_or_explain, open_bot, tick_forever
 from bot.clock import SystemClock
+from bot.events import Chat
+from bot.replies import Outbox, Reply
 
 log = logging.getLogger("studybot")
 
 
-async def serve_telegram(course, content_dir: Path, db_path: Path, token: str, base_url: str | None,
-                         webhook: str | None, port: int) -> None:
-    os.environ.setdefault("PTB_TIMEDELTA", "1")
-    from adapters.telegram_adapter import TelegramAdapter, serve_forever
+@dataclass
+class RoutingOutbox:
+    """The core's one outbox: each pushed message goes to its chat's platform."""
+    routes: dict[str, Outbox] = field(default_factory=dict)
 
-    adapter = TelegramAdapter(token, base_url)
-    async with open_bot(content_dir, db_path, SystemClock(), adapter.outbox, random.Random(),
+    async def send(self, chat: Chat, replies: list[Reply]) -> None:
+        outbox = self.routes.get(chat.platform)
+        if outbox is None:
+            log.error("no adapter for %s; %d replies not sent", chat.key, len(replies))
+            return
+        await outbox.send(chat, replies)
+
+
+@dataclass
+class Platforms:
+    telegram_token: str = ""
+    telegram_base_url: str | None = None
+    discord_token: str = ""
+    discord_guild_id: int | None = None
+
+    @classmethod
+    def from_environment(cls) -> "Platforms":
+        guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
+        return cls(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
+                   os.environ.get("TELEGRAM_BASE_URL") or None,
+                   os.environ.get("DISCORD_TOKEN", "").strip(),
+                   int(guild) if guild.isdigit() else None)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.telegram_token or self.discord_token)
+
+
+async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, stop: asyncio.Event,
+                webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True) -> None:
+    """Run every configured platform until `stop` is set."""
+    routing = RoutingOutbox()
+    adapters = []
+    if platforms.telegram_token:
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
+        from adapters.telegram_adapter import TelegramAdapter
+
+        telegram = TelegramAdapter(platforms.telegram_token, platforms.telegram_base_url)
+        routing.routes["telegram"] = telegram.outbox
+        adapters.append(("telegram", telegram))
+    if platforms.discord_token:
+        from adapters.discord_adapter import DiscordAdapter
+
+        discord_adapter = DiscordAdapter(platforms.discord_guild_id)
+        routing.routes["discord"] = discord_adapter
+        adapters.append(("discord", discord_adapter))
+    async with open_bot(content_dir, db_path, clock or SystemClock(), routing, random.Random(),
                         course=course) as bot:
-        adapter.attach(bot)
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(sig, stop.set)
-        ticker = asyncio.create_task(tick_forever(bot))
+        tasks = []
+        for name, adapter in adapters:
+            adapter.attach(bot)
+            if name == "telegram":
+                await adapter.start(webhook, port)
+            else:
+                tasks.append(asyncio.create_task(adapter.start(platforms.discord_token)))
+            log.info("serving %s", name)
+        if tick:
+            tasks.append(asyncio.create_task(tick_forever(bot)))
         try:
-            log.info("serving Telegram (%s)", "webhook " + webhook if webhook else "long polling")
-            await serve_forever(adapter, stop, webhook, port)
+            await stop.wait()
         finally:
-            ticker.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await ticker
+            for _, adapter in adapters:
+                await adapter.stop()
+            for task in tasks:
+                task.cancel()
+            await asyncio.gather(*tasks, return_exceptions=True)
     log.info("stopped")
+
+
+async def serve_until_signalled(course, content_dir: Path, db_path: Path, platforms: Platforms,
+                                webhook: str | None, port: int) -> None:
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await serve(course, content_dir, db_path, platforms, stop, webhook, port)
 
 
 def run_bot(content_dir: Path, db_path: Path, webhook: str | None = None, port: int = 8443) -> int:
@@ -52,14 +115,11 @@ def run_bot(content_dir: Path, db_path: Path, webhook: str | None = None, port: 
     course = load_or_explain(content_dir)
     if course is None:
         return 1
-    if os.environ.get("DISCORD_TOKEN"):
-        print("studybot: DISCORD_TOKEN is set, but the Discord adapter is not built yet "
-              "(see the open issues).", file=sys.stderr)
-    token = os.environ.get("TELEGRAM_BOT_TOKEN", "").strip()
-    if not token:
+    platforms = Platforms.from_environment()
+    if not platforms.any:
         from adapters.console import run_console
 
         return run_console(content_dir=content_dir, db_path=db_path, jsonl=False, start=None)
-    asyncio.run(serve_telegram(course, content_dir, db_path, token,
-                               os.environ.get("TELEGRAM_BASE_URL") or None, webhook, port))
+    with contextlib.suppress(KeyboardInterrupt):
+        asyncio.run(serve_until_signalled(course, content_dir, db_path, platforms, webhook, port))
     return 0

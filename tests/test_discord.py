@@ -139,3 +139,57 @@ async def test_a_member_named_everyone_pings_nobody(dc):
     text = visible(me[0])
     assert "@everyone" not in text                      # the mention is broken up
     assert text.startswith("**📊 \\*\\*@")            # the name's stars are escaped, not bold
+
+
+async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monkeypatch):
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    from adapters.discord_adapter import DiscordAdapter
+
+    fake = FakeDiscord()
+    base = await fake.start()
+    monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
+    db = tmp_path / "db.sqlite3"
+    clock = ManualClock(START)
+
+    async def start_bot():
+        adapter = DiscordAdapter()
+        context = open_bot(CONTENT, db, clock, adapter, random.Random(7), course=real_course)
+        bot = await context.__aenter__()
+        adapter.attach(bot)
+        fake.ready.clear()
+        runner = asyncio.create_task(adapter.start(TOKEN))
+        await asyncio.wait_for(fake.ready.wait(), 10)
+        await asyncio.wait_for(adapter.client.wait_until_ready(), 10)
+        return adapter, context, bot, runner
+
+    async def stop_bot(adapter, context, runner):
+        await adapter.stop()
+        runner.cancel()
+        await asyncio.gather(runner, return_exceptions=True)
+        await context.__aexit__(None, None, None)
+
+    from datetime import timedelta
+
+    adapter, context, bot, runner = await start_bot()
+    await fake.slash(AN, "An", "quiz", count=20)
+    question = None
+    for position in range(1, 21):        # typed questions time out until one has buttons
+        question = (await fake.wait_for(lambda f: len(questions(f)) >= position and questions(f)))[-1]
+        if answer_button(question):
+            break
+        clock.move_to(clock.now() + timedelta(seconds=34))
+        await bot.run_due()
+    await stop_bot(adapter, context, runner)                          # the bot restarts here
+
+    adapter, context, bot, runner = await start_bot()
+    try:
+        await fake.click(BINH, "Bình", question, answer_button(question)[0])
+        feedback = await fake.wait_for(lambda f: [m for m in f.messages if m.get("ephemeral")])
+        assert "Chính xác" in visible(feedback[0]) or "Chưa đúng" in visible(feedback[0])
+        assert await recorded(bot) == 1
+    finally:
+        await stop_bot(adapter, context, runner)
+        await fake.stop()

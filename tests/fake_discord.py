@@ -39,6 +39,7 @@ class FakeDiscord:
         self.runner: web.AppRunner | None = None
         self.base = ""
         self.commands: dict[str, dict] = {}
+        self.refuse_channel = False                  # 403 Missing Access on channel posts
 
     async def start(self) -> str:
         app = web.Application()
@@ -112,6 +113,8 @@ class FakeDiscord:
         if path.startswith(f"/webhooks/{APP_ID}/"):
             return self._post(body, where="followup", ephemeral=bool(body.get("flags", 0) & 64))
         if path.startswith("/channels/") and path.endswith("/messages") and request.method == "POST":
+            if self.refuse_channel:
+                return _json({"message": "Missing Access", "code": 50001}, status=403)
             return self._post(body, where="channel")
         return _json({})
 

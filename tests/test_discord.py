@@ -193,3 +193,19 @@ async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monke
     finally:
         await stop_bot(adapter, context, runner)
         await fake.stop()
+
+
+async def test_a_channel_the_bot_cannot_post_in_pauses_its_daily(dc, caplog):
+    fake, bot, clock = dc
+    from datetime import timedelta
+    await fake.slash(CO, "Cô Hoa", "daily", manage=True, action="on", value="09:00")
+    await fake.wait_for(lambda f: [m for m in f.messages if "đang bật" in visible(m)])
+    fake.refuse_channel = True
+    clock.move_to(clock.now() + timedelta(hours=1))
+    await bot.run_due()
+    row = await bot.core.db.fetchone("SELECT paused_reason FROM daily_schedules")
+    assert row[0] and "Discord refused" in row[0]
+    assert "daily schedule of discord:901 paused" in caplog.text
+    fake.refuse_channel = False
+    await bot.run_due()                                   # paused: no second attempt
+    assert not [m for m in fake.messages if m["where"] == "channel"]

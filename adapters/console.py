@@ -22,6 +22,7 @@ from bot.app import load_or_explain, open_bot, tick_forever
 from bot.clock import ManualClock, SystemClock
 from bot.events import Chat, Command, Event, Press, TypedText, User, parse_command
 from bot.replies import Reply
+from bot.settings import Settings
 
 PLATFORM = "console"
 DEFAULT_CHAT = "lop"
@@ -162,7 +163,8 @@ async def run_interactive(bot, outbox: TerminalOutbox) -> None:
 
 
 def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
-                stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0) -> int:
+                stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0,
+                settings: Settings | None = None) -> int:
     course = load_or_explain(content_dir)
     if course is None:
         return 1
@@ -172,12 +174,12 @@ def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str 
         if jsonl:
             outbox = JsonlOutbox(stdout)
             clock = ManualClock(parse_instant(start) if start else SystemClock().now())
-            async with open_bot(content_dir, db_path, clock, outbox, random.Random(seed),
+            async with open_bot(content_dir, db_path, clock, outbox, random.Random(seed), settings,
                                 course=course) as bot:
                 await run_jsonl(bot, clock, stdin, outbox)
         else:
             outbox = TerminalOutbox(stdout)
-            async with open_bot(content_dir, db_path, SystemClock(), outbox, random.Random(),
+            async with open_bot(content_dir, db_path, SystemClock(), outbox, random.Random(), settings,
                                 course=course) as bot:
                 await run_interactive(bot, outbox)
 

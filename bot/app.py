@@ -42,9 +42,11 @@ async def open_bot(content_dir: Path, db_path: Path | str, clock: Clock, outbox:
                    rng: random.Random | None = None, settings: Settings | None = None,
                    course=None) -> AsyncIterator[StudyBot]:
     course = course if course is not None else load_course(content_dir)
+    settings = settings or Settings()
     db = await Database.open(db_path)
+    db.default_timezone = settings.default_timezone
     try:
-        core = Core(course, db, clock, outbox, rng or random.Random(), settings or Settings())
+        core = Core(course, db, clock, outbox, rng or random.Random(), settings)
         yield StudyBot(core)
     finally:
         await db.close()

@@ -6,13 +6,24 @@ import argparse
 import sys
 from pathlib import Path
 
-from bot.paths import default_content_dir, default_db_path
+from studybot.config import Config, ConfigError, load_config
+
+
+def _config(args: argparse.Namespace) -> Config:
+    """Settings with this command's --db and --content flags on top."""
+    config = load_config(args.config)
+    if getattr(args, "content", None) is not None:
+        config.content = args.content
+    if getattr(args, "db", None) is not None:
+        config.database = args.db
+    return config
 
 
 def _content_check(args: argparse.Namespace) -> int:
     from bot.course.check import check_course, poll_overflows
     from bot.course.load import read_course
 
+    args.content = _config(args).content
     course, problems = read_course(args.content)
     problems += check_course(course)
     for problem in problems:
@@ -36,6 +47,7 @@ def _content_stats(args: argparse.Namespace) -> int:
     from bot.course.load import ContentError, load_course
     from bot.course.stats import stats_lines
 
+    args.content = _config(args).content
     try:
         course = load_course(args.content)
     except ContentError as exc:
@@ -49,20 +61,21 @@ def _content_stats(args: argparse.Namespace) -> int:
 def _console(args: argparse.Namespace) -> int:
     from adapters.console import run_console
 
-    return run_console(content_dir=args.content, db_path=args.db, jsonl=args.jsonl, start=args.start,
-                       seed=args.seed)
+    config = _config(args)
+    return run_console(content_dir=config.content, db_path=config.database, jsonl=args.jsonl,
+                       start=args.start, seed=args.seed, settings=config.settings)
 
 
 def _run(args: argparse.Namespace) -> int:
     from studybot.run import run_bot
 
-    return run_bot(content_dir=args.content, db_path=args.db, webhook=args.webhook, port=args.port)
+    return run_bot(_config(args), webhook=args.webhook, port=args.port)
 
 
 def _db_backup(args: argparse.Namespace) -> int:
     from bot.store.backup import backup_database
 
-    return backup_database(args.db, args.path)
+    return backup_database(_config(args).database, args.path)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -70,11 +83,13 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, db: bool = True) -> None:
-        p.add_argument("--content", type=Path, default=default_content_dir(),
-                       help="content directory (default: %(default)s)")
+        p.add_argument("--config", type=Path, default=None,
+                       help="settings file (default: studybot.yaml here, or $STUDYBOT_CONFIG)")
+        p.add_argument("--content", type=Path, default=None,
+                       help="content directory (default: the settings' content, else ./content)")
         if db:
-            p.add_argument("--db", type=Path, default=default_db_path(),
-                           help="SQLite database path (default: %(default)s)")
+            p.add_argument("--db", type=Path, default=None,
+                           help="SQLite database (default: the settings' database, else data/studybot.sqlite3)")
 
     run = sub.add_parser("run", help="start the bot on every platform that has a token (console if none)")
     common(run)
@@ -105,14 +120,19 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     backup = db_sub.add_parser("backup", help="write a consistent copy of the database, safe while the bot runs")
     backup.add_argument("path", type=Path)
-    backup.add_argument("--db", type=Path, default=default_db_path())
+    backup.add_argument("--db", type=Path, default=None)
+    backup.add_argument("--config", type=Path, default=None)
     backup.set_defaults(func=_db_backup)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    try:
+        return args.func(args)
+    except ConfigError as error:
+        print(f"studybot: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

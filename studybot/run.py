@@ -1,9 +1,9 @@
 """`studybot run`: every platform that has a token, on one event loop, sharing one core and one
 database; the console when no token is set.
 
-Settings come from the environment: TELEGRAM_BOT_TOKEN (and TELEGRAM_BASE_URL for a self-hosted
-Bot API server), DISCORD_TOKEN (and DISCORD_GUILD_ID to sync commands to one server at once),
-STUDYBOT_LOG_LEVEL. SIGINT and SIGTERM stop the bot cleanly.
+Settings come from studybot/config.py (studybot.yaml, the environment, .env): tokens
+TELEGRAM_BOT_TOKEN and DISCORD_TOKEN, and the optional Telegram base URL and Discord server id.
+SIGINT and SIGTERM stop the bot cleanly.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from bot.app import load_or_explain, open_bot, tick_forever
 from bot.clock import SystemClock
 from bot.events import Chat
 from bot.replies import Outbox, Reply
+from bot.settings import Settings
+from studybot.config import Config
 
 log = logging.getLogger("studybot")
 
@@ -46,12 +48,9 @@ class Platforms:
     discord_guild_id: int | None = None
 
     @classmethod
-    def from_environment(cls) -> "Platforms":
-        guild = os.environ.get("DISCORD_GUILD_ID", "").strip()
-        return cls(os.environ.get("TELEGRAM_BOT_TOKEN", "").strip(),
-                   os.environ.get("TELEGRAM_BASE_URL") or None,
-                   os.environ.get("DISCORD_TOKEN", "").strip(),
-                   int(guild) if guild.isdigit() else None)
+    def from_config(cls, config: Config) -> "Platforms":
+        return cls(config.telegram_token, config.telegram_base_url, config.discord_token,
+                   config.discord_guild_id)
 
     @property
     def any(self) -> bool:
@@ -59,7 +58,8 @@ class Platforms:
 
 
 async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, stop: asyncio.Event,
-                webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True) -> None:
+                webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
+                settings: Settings | None = None) -> None:
     """Run every configured platform until `stop` is set."""
     routing = RoutingOutbox()
     adapters = []
@@ -77,7 +77,7 @@ async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, 
         routing.routes["discord"] = discord_adapter
         adapters.append(("discord", discord_adapter))
     async with open_bot(content_dir, db_path, clock or SystemClock(), routing, random.Random(),
-                        course=course) as bot:
+                        settings, course=course) as bot:
         tasks = []
         for name, adapter in adapters:
             adapter.attach(bot)
@@ -99,27 +99,26 @@ async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, 
     log.info("stopped")
 
 
-async def serve_until_signalled(course, content_dir: Path, db_path: Path, platforms: Platforms,
-                                webhook: str | None, port: int) -> None:
+async def serve_until_signalled(course, config: Config, webhook: str | None, port: int) -> None:
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve(course, content_dir, db_path, platforms, stop, webhook, port)
+    await serve(course, config.content, config.database, Platforms.from_config(config), stop,
+                webhook, port, settings=config.settings)
 
 
-def run_bot(content_dir: Path, db_path: Path, webhook: str | None = None, port: int = 8443) -> int:
-    logging.basicConfig(level=os.environ.get("STUDYBOT_LOG_LEVEL", "INFO"),
-                        format="%(asctime)s %(levelname)s %(name)s %(message)s")
+def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
+    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     logging.getLogger("httpx").setLevel(logging.WARNING)   # it logs every request URL, token included
-    course = load_or_explain(content_dir)
+    course = load_or_explain(config.content)
     if course is None:
         return 1
-    platforms = Platforms.from_environment()
-    if not platforms.any:
+    if not Platforms.from_config(config).any:
         from adapters.console import run_console
 
-        return run_console(content_dir=content_dir, db_path=db_path, jsonl=False, start=None)
+        return run_console(content_dir=config.content, db_path=config.database, jsonl=False,
+                           start=None, settings=config.settings)
     with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_until_signalled(course, content_dir, db_path, platforms, webhook, port))
+        asyncio.run(serve_until_signalled(course, config, webhook, port))
     return 0

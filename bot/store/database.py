@@ -28,6 +28,7 @@ class Database:
         self.known_ids: dict[tuple[str, ...], tuple[int, str]] = {}
         self.known_asked: dict[int, Any] = {}   # asked questions by id (store/quiz_store.py)
         self._pending: list[tuple[str, Any, bool, asyncio.Future]] = []
+        self.default_timezone = "Asia/Ho_Chi_Minh"   # for new chats; set from the settings
         self._flusher: asyncio.Task | None = None
 
     @classmethod

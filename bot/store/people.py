@@ -39,9 +39,9 @@ async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
     if known is not None:
         return known[0]
     [row] = await db.write_returning(
-        "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES (?, ?, ?, ?) "
+        "INSERT INTO chats (platform, platform_id, is_group, timezone, created_at) VALUES (?, ?, ?, ?, ?) "
         "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
-        "RETURNING id", (chat.platform, chat.id, int(chat.is_group), iso(now)))
+        "RETURNING id", (chat.platform, chat.id, int(chat.is_group), db.default_timezone, iso(now)))
     db.known_ids[key] = (int(row[0]), "")
     return int(row[0])
 

@@ -1,0 +1,75 @@
+"""Settings: bad values stop start-up with one clear line; tokens never come from the YAML."""
+
+import pytest
+
+from studybot.config import ConfigError, load_config, redact
+from tests.conftest import ROOT
+from tests.test_cli import studybot
+
+
+def config_with(tmp_path, text: str, environ=None, dotenv: str = ""):
+    path = tmp_path / "studybot.yaml"
+    path.write_text(text, encoding="utf-8")
+    env_file = tmp_path / ".env"
+    env_file.write_text(dotenv, encoding="utf-8")
+    return load_config(path, environ=environ or {}, dotenv=env_file)
+
+
+def test_the_example_file_is_valid_and_means_the_defaults(tmp_path):
+    config = load_config(ROOT / "studybot.example.yaml", environ={}, dotenv=tmp_path / "none")
+    assert config.settings.question_seconds == 30 and config.settings.daily_time == "08:00"
+    assert config.settings.default_timezone == "Asia/Ho_Chi_Minh" and config.language == "vi"
+
+
+@pytest.mark.parametrize("text, message", [
+    ("quizz: 1\n", "quizz: unknown setting"),
+    ("quiz:\n  seconds: abc\n", "quiz.seconds: must be a whole number from 5 to 600 (got 'abc')"),
+    ("quiz:\n  seconds: 2\n", "quiz.seconds: must be a whole number from 5 to 600 (got 2)"),
+    ("daily_time: 8:30\n", 'daily_time: must be a time "HH:MM" in quotes'),
+    ("timezone: Mars/Base\n", "timezone: must be an IANA time zone"),
+    ("language: fr\n", "language: must be one of vi, en"),
+    ("telegram:\n  token: 123:ABC\n", "telegram.token: tokens go in the environment or .env"),
+    ("- a list\n", "must be a mapping of settings"),
+    ("quiz: [\n", "not valid YAML"),
+])
+def test_a_bad_setting_names_itself_and_what_is_accepted(tmp_path, text, message):
+    with pytest.raises(ConfigError) as error:
+        config_with(tmp_path, text)
+    assert message in str(error.value)
+    assert "123:ABC" not in str(error.value)
+
+
+def test_environment_beats_the_file_and_dotenv_supplies_tokens(tmp_path):
+    config = config_with(tmp_path, "quiz:\n  seconds: 45\n", environ={"STUDYBOT_QUIZ_SECONDS": "20"},
+                         dotenv="TELEGRAM_BOT_TOKEN='123:secret'\n# a comment\n")
+    assert config.settings.question_seconds == 20
+    assert config.sources["quiz.seconds"] == "STUDYBOT_QUIZ_SECONDS"
+    assert config.telegram_token == "123:secret"
+    assert redact("url /bot123:secret/getMe", config) == "url /bot***/getMe"
+
+
+def test_a_bad_environment_value_is_named_too(tmp_path):
+    with pytest.raises(ConfigError) as error:
+        config_with(tmp_path, "", environ={"STUDYBOT_DAILY_TIME": "25:00"})
+    assert str(error.value).startswith("STUDYBOT_DAILY_TIME: daily_time: must be")
+
+
+def test_start_up_stops_with_one_line_and_no_traceback(tmp_path):
+    (tmp_path / "bad.yaml").write_text("quiz:\n  round_size: 99\n")
+    result = studybot("console", "--jsonl", "--config", str(tmp_path / "bad.yaml"))
+    assert result.returncode == 2
+    assert result.stderr.strip().count("\n") == 0
+    assert "quiz.round_size: must be a whole number from 1 to 20 (got 99)" in result.stderr
+
+
+async def test_the_default_timezone_applies_to_new_chats(mini_course, tmp_path):
+    from bot.settings import Settings
+    from tests.conftest import make_chat
+
+    room, context = await make_chat(mini_course, tmp_path / "db.sqlite3",
+                                    settings=Settings(default_timezone="Europe/Berlin"))
+    try:
+        await room.say("An", "/me")
+        assert (await room.db.fetchone("SELECT timezone FROM chats"))[0] == "Europe/Berlin"
+    finally:
+        await context.__aexit__(None, None, None)

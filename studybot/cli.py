@@ -78,6 +78,12 @@ def _db_backup(args: argparse.Namespace) -> int:
     return backup_database(_config(args).database, args.path)
 
 
+def _doctor(args: argparse.Namespace) -> int:
+    from studybot.doctor import doctor
+
+    return doctor(args.config, args.db, args.content)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -115,6 +121,10 @@ def build_parser() -> argparse.ArgumentParser:
     stats = content_sub.add_parser("stats", help="counts per topic, type and difficulty")
     common(stats, db=False)
     stats.set_defaults(func=_content_stats)
+
+    check_up = sub.add_parser("doctor", help="check settings, tokens, database and content; one line each")
+    common(check_up)
+    check_up.set_defaults(func=_doctor)
 
     db = sub.add_parser("db", help="database tools")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -73,3 +73,39 @@ async def test_the_default_timezone_applies_to_new_chats(mini_course, tmp_path):
         assert (await room.db.fetchone("SELECT timezone FROM chats"))[0] == "Europe/Berlin"
     finally:
         await context.__aexit__(None, None, None)
+
+
+def test_doctor_on_a_healthy_setup_and_on_a_broken_database(tmp_path):
+    import sqlite3
+
+    good = tmp_path / "good.sqlite3"
+    from bot.store.migrations import MIGRATIONS
+    conn = sqlite3.connect(good)
+    for script in MIGRATIONS:
+        conn.executescript(script)
+    conn.execute(f"PRAGMA user_version={len(MIGRATIONS)}")
+    conn.close()
+    healthy = studybot("doctor", "--db", str(good), "--config", str(tmp_path / "none.yaml"))
+    assert healthy.returncode == 0, healthy.stdout
+    assert "OK  database:" in healthy.stdout and "schema 3 is current" in healthy.stdout
+    assert "OK  content: 103 concepts" in healthy.stdout
+
+    broken = tmp_path / "broken.sqlite3"
+    broken.write_bytes(b"this is not a database" * 100)
+    result = studybot("doctor", "--db", str(broken), "--config", str(tmp_path / "none.yaml"))
+    assert result.returncode == 1
+    assert "FIX database:" in result.stdout and "restore a backup" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_doctor_flags_a_malformed_token_without_printing_it(tmp_path):
+    import os
+    import subprocess
+    import sys
+    env = dict(os.environ, TELEGRAM_BOT_TOKEN="not-a-token-SECRET")
+    result = subprocess.run([sys.executable, "-m", "studybot.cli", "doctor", "--db", str(tmp_path / "x.db"),
+                             "--config", str(tmp_path / "none.yaml")],
+                            capture_output=True, text=True, env=env, timeout=60)
+    assert result.returncode == 1
+    assert "FIX TELEGRAM_BOT_TOKEN: not a BotFather token" in result.stdout
+    assert "SECRET" not in result.stdout + result.stderr

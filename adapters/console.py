@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import json
 import random
+import signal
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -135,19 +136,43 @@ class TerminalOutbox:
         self.out.flush()
 
 
-async def run_interactive(bot, outbox: TerminalOutbox) -> None:
-    ticker = asyncio.create_task(tick_forever(bot))
+async def _stdin_lines(stdin: TextIO) -> asyncio.StreamReader:
+    reader = asyncio.StreamReader()
     loop = asyncio.get_running_loop()
-    print("studybot console — gõ /help để xem các lệnh; 'TÊN: nội dung' để nói như người khác; "
-          "một con số để bấm nút; Ctrl-D để thoát.")
-    user = DEFAULT_USER
     try:
-        while True:
-            try:
-                line = await loop.run_in_executor(None, input, f"{user}> ")
-            except EOFError:
+        await loop.connect_read_pipe(lambda: asyncio.StreamReaderProtocol(reader), stdin)
+    except (ValueError, OSError, AttributeError):   # a regular file or an in-memory stream
+        reader.feed_data(stdin.read().encode("utf-8") if hasattr(stdin, "read") else b"")
+        reader.feed_eof()
+    return reader
+
+
+async def run_interactive(bot, outbox: TerminalOutbox, stdin: TextIO) -> None:
+    """Until end of input, SIGINT or SIGTERM: then stop reading, let the writes in flight
+    finish, and return so that the database is closed cleanly."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    ticker = asyncio.create_task(tick_forever(bot))
+    reader = await _stdin_lines(stdin)
+    outbox.out.write("studybot console — gõ /help để xem các lệnh; 'TÊN: nội dung' để nói như người "
+                     "khác; một con số để bấm nút; Ctrl-D để thoát.\n")
+    user = DEFAULT_USER
+    stopping = asyncio.ensure_future(stop.wait())
+    try:
+        while not stop.is_set():
+            outbox.out.write(f"{user}> ")
+            outbox.out.flush()
+            reading = asyncio.ensure_future(reader.readline())
+            await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not reading.done():
+                reading.cancel()
                 break
-            line = line.strip()
+            raw = reading.result()
+            if not raw:
+                break
+            line = raw.decode("utf-8", errors="replace").strip()
             if not line:
                 continue
             head, sep, rest = line.partition(":")
@@ -159,7 +184,11 @@ async def run_interactive(bot, outbox: TerminalOutbox) -> None:
                 event = to_event(user, line, None, admin=True)
             await outbox.send(event.chat, await bot.handle(event))
     finally:
+        stopping.cancel()
         ticker.cancel()
+        await asyncio.gather(ticker, return_exceptions=True)
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.remove_signal_handler(sig)
 
 
 def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
@@ -181,7 +210,7 @@ def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str 
             outbox = TerminalOutbox(stdout)
             async with open_bot(content_dir, db_path, SystemClock(), outbox, random.Random(), settings,
                                 course=course) as bot:
-                await run_interactive(bot, outbox)
+                await run_interactive(bot, outbox, stdin)
 
     try:
         asyncio.run(main())

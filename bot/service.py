@@ -8,6 +8,7 @@ outbox; adapters call it on a timer, the console's machine mode after each clock
 from __future__ import annotations
 
 import logging
+import time
 
 from bot import daily, leaderboard
 from bot.core import Core
@@ -30,6 +31,9 @@ class StudyBot:
         self.core = core
 
     async def handle(self, event: Event) -> list[Reply]:
+        """The replies to one event, and one structured log line about it."""
+        started = time.perf_counter()
+        outcome = "ok"
         try:
             if isinstance(event, Command):
                 return await self._command(event)
@@ -37,10 +41,23 @@ class StudyBot:
                 return await self._press(event)
             if isinstance(event, TypedText):
                 return await self._typed(event)
+            return []
         except Exception:  # one bad event must never take the bot down
+            outcome = "error"
             log.exception("failed to handle %s", type(event).__name__)
             return [Reply(plain("Xin lỗi, có lỗi khi xử lý yêu cầu này. Hãy thử lại sau."))]
-        return []
+        finally:
+            fields = {
+                "platform": event.chat.platform, "chat": event.chat.id, "user": event.user.id,
+                "command": event.name if isinstance(event, Command) else
+                           "press" if isinstance(event, Press) else "text",
+                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+                "outcome": outcome,
+            }
+            if log.isEnabledFor(logging.DEBUG):   # what students wrote, only when debugging
+                fields["text"] = (event.args if isinstance(event, Command) else
+                                  event.button_id if isinstance(event, Press) else event.text)[:200]
+            log.info("event", extra={"fields": fields})
 
     async def _command(self, command: Command) -> list[Reply]:
         core = self.core

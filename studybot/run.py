@@ -23,6 +23,7 @@ from bot.events import Chat
 from bot.replies import Outbox, Reply
 from bot.settings import Settings
 from studybot.config import Config
+from studybot.logs import configure_logging
 
 log = logging.getLogger("studybot")
 
@@ -109,8 +110,7 @@ async def serve_until_signalled(course, config: Config, webhook: str | None, por
 
 
 def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
-    logging.basicConfig(level=config.log_level, format="%(asctime)s %(levelname)s %(name)s %(message)s")
-    logging.getLogger("httpx").setLevel(logging.WARNING)   # it logs every request URL, token included
+    configure_logging(config.log_level, (config.telegram_token, config.discord_token))
     course = load_or_explain(config.content)
     if course is None:
         return 1

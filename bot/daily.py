@@ -139,4 +139,4 @@ async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:
     summary = f"{len(answers)} người trả lời, {len(right)} người đúng."
     if right:
         summary += " Nhanh nhất: " + ", ".join(a.name for a in right[:3]) + "."
-    return [Reply(join([reply.text, summary]))]
+    return [Reply(join([reply.text, summary]), reply.buttons)]

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 import time
 
-from bot import daily, leaderboard
+from bot import class_reports, daily, leaderboard
 from bot.core import Core
 from bot.define import define_by_id, define_reply
 from bot.cards import concept_card
@@ -79,6 +79,12 @@ class StudyBot:
             return await leaderboard.me_reply(core, command)
         if name == "daily":
             return await daily.daily_command(core, command)
+        if name in ("stats", "thongke"):
+            return await class_reports.stats_reply(core, command)
+        if name in ("report", "baoloi"):
+            return await class_reports.report_command(core, command)
+        if name == "reports":
+            return await class_reports.reports_reply(core, command)
         if name in ("answer", "a", "traloi"):
             return await self._typed_answer(command.user, command.chat, args, explicit=True)
         return [Reply(plain(f"Mình chưa biết lệnh /{name[:32]}. Gõ /help để xem các lệnh."))]
@@ -87,6 +93,8 @@ class StudyBot:
         kind, _, rest = press.button_id.partition(":")
         if kind == "d":
             return [define_by_id(self.core.course, rest)]
+        if kind == "r":
+            return await class_reports.report_press(self.core, press, rest)
         if kind == "a":
             asked_id, _, option = rest.partition(":")
             if asked_id.isdigit() and option.isdigit():

@@ -84,15 +84,22 @@ def _doctor(args: argparse.Namespace) -> int:
     return doctor(args.config, args.db, args.content)
 
 
+def _report(args: argparse.Namespace) -> int:
+    from studybot.report import report
+
+    return report(_config(args), args.chat, args.csv, args.content_reports)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
-    def common(p: argparse.ArgumentParser, db: bool = True) -> None:
+    def common(p: argparse.ArgumentParser, db: bool = True, content: bool = True) -> None:
         p.add_argument("--config", type=Path, default=None,
                        help="settings file (default: studybot.yaml here, or $STUDYBOT_CONFIG)")
-        p.add_argument("--content", type=Path, default=None,
-                       help="content directory (default: the settings' content, else ./content)")
+        if content:
+            p.add_argument("--content", type=Path, default=None,
+                           help="content directory (default: the settings' content, else ./content)")
         if db:
             p.add_argument("--db", type=Path, default=None,
                            help="SQLite database (default: the settings' database, else data/studybot.sqlite3)")
@@ -125,6 +132,14 @@ def build_parser() -> argparse.ArgumentParser:
     check_up = sub.add_parser("doctor", help="check settings, tokens, database and content; one line each")
     common(check_up)
     check_up.set_defaults(func=_doctor)
+
+    teacher = sub.add_parser("report", help="per-question results of a chat (CSV), or reported questions")
+    common(teacher, content=False)
+    teacher.add_argument("--chat", help="the chat: PLATFORM:ID (e.g. telegram:-1001) or its id")
+    teacher.add_argument("--csv", type=Path, help="write the chat's per-question results here")
+    teacher.add_argument("--content", dest="content_reports", action="store_true",
+                         help="list the questions students reported as wrong or unclear, per id")
+    teacher.set_defaults(func=_report)
 
     db = sub.add_parser("db", help="database tools")
     db_sub = db.add_subparsers(dest="db_command", required=True)

@@ -113,7 +113,8 @@ async def test_a_quiz_round_where_three_members_press_buttons_one_twice(dc):
             break
         await asyncio.sleep(0.01)
     assert await recorded(bot) == 3
-    feedback = [m for m in fake.messages if m.get("ephemeral")]
+    feedback = await fake.wait_for(lambda f: len([m for m in f.messages if m.get("ephemeral")]) >= 4
+                                   and [m for m in f.messages if m.get("ephemeral")])
     assert len(feedback) == 4 and sum("Chính xác" in visible(m) for m in feedback) == 2
     await fake.slash(AN, "An", "stop")
     end = await fake.wait_for(lambda f: [m for m in f.messages if "Lượt quiz đã dừng" in visible(m)])

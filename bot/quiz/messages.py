@@ -70,7 +70,12 @@ def reveal_reply(course: Course, question: Question, presented: Presented, answe
         lines.append(f"Chưa ai trả lời đúng ({len(answers)} người đã trả lời).")
     else:
         lines.append("Chưa có ai trả lời câu này.")
-    return Reply(join(lines))
+    return Reply(join(lines), (report_button(question.id),))
+
+
+def report_button(question_id: str) -> Button:
+    """Under every reveal: a student can flag the question as wrong or unclear."""
+    return Button(f"r:{question_id}", "⚠️ Báo lỗi câu hỏi")
 
 
 def standings_reply(title: str, standings: list[Standing]) -> Reply:

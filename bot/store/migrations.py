@@ -156,4 +156,17 @@ CREATE TABLE platform_messages (
 ) WITHOUT ROWID;
 """
 
-MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3]
+MIGRATION_4 = """
+CREATE TABLE question_reports (
+    id INTEGER PRIMARY KEY,
+    question_id TEXT NOT NULL,
+    chat_id INTEGER NOT NULL REFERENCES chats (id),
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    reason TEXT NOT NULL DEFAULT '',
+    created_at TEXT NOT NULL,
+    UNIQUE (question_id, user_id)      -- one report per user and question; a second one updates it
+);
+CREATE INDEX question_reports_chat ON question_reports (chat_id, created_at);
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]

@@ -20,7 +20,7 @@ from discord import app_commands
 from discord.utils import escape_markdown, escape_mentions
 
 from bot.events import Chat, Command, Press, TypedText, User
-from bot.help import COMMANDS
+from bot.help import command_descriptions
 from bot.replies import Reply
 from bot.service import StudyBot
 from bot.text import Rich
@@ -33,7 +33,7 @@ EMBED_LIMIT = 4096
 EMBED_FROM = 300             # longer replies (cards, reveals) go out as embeds
 ANSWER_WITHIN = 2.0          # seconds before deferring, inside Discord's 3-second window
 MARKS = {"b": "**", "i": "*", "code": "`", "": ""}
-DESCRIPTIONS = {name: what for name, _, what in COMMANDS}
+DESCRIPTIONS = dict(command_descriptions("vi"))
 
 
 def render_markdown(text: Rich) -> str:
@@ -219,7 +219,7 @@ class DiscordAdapter:
             args = " ".join(p for p in ((action.value if action else None), value) if p)
             await adapter._handle(interaction, adapter._command(interaction, "daily", args))
 
-        @tree.command(name="answer", description="trả lời câu hỏi cần gõ")
+        @tree.command(name="answer", description=DESCRIPTIONS["answer"][:100])
         async def answer(interaction: discord.Interaction, text: str):
             await adapter._handle(interaction, adapter._command(interaction, "answer", text))
 

@@ -30,7 +30,7 @@ from telegram.ext import (
 
 from adapters.pacing import PacedOutbox, RetryAfter
 from bot.events import Chat, Command, Press, TypedText, User, needs_admin_check, parse_command
-from bot.help import COMMANDS
+from bot.help import command_descriptions
 from bot.replies import Reply
 from bot.service import StudyBot
 from bot.text import Rich
@@ -43,7 +43,6 @@ TOAST_LIMIT = 200
 POLL_OPEN_MIN, POLL_OPEN_MAX = 5, 30 * 24 * 3600
 TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "code": ("<code>", "</code>"), "": ("", "")}
 APOLOGY = "Xin lỗi, mình chưa gửi được câu trả lời này. Hãy thử lại sau."
-EXTRA_COMMANDS = (("answer", "trả lời câu hỏi cần gõ: /answer 1995"),)
 
 
 def render_html(text: Rich) -> str:
@@ -216,8 +215,10 @@ class TelegramAdapter:
     async def start(self, webhook_url: str | None = None, port: int = 8443) -> None:
         await self.app.initialize()
         await self.app.bot.set_my_commands(
-            [BotCommand(name, description[:256]) for name, _, description in COMMANDS]
-            + [BotCommand(name, description) for name, description in EXTRA_COMMANDS])
+            [BotCommand(name, description[:256]) for name, description in command_descriptions("vi")])
+        await self.app.bot.set_my_commands(
+            [BotCommand(name, description[:256]) for name, description in command_descriptions("en")],
+            language_code="en")
         await self.app.start()
         if webhook_url:
             # Telegram sends this header with every update; others cannot post fake updates.

@@ -37,18 +37,19 @@ async def record(core: Core, user: User, chat: Chat, asked: Asked, option: int |
     now = core.clock.now()
     question = core.course.questions.get(asked.question_id)
     chat_id = await people.ensure_chat(core.db, chat, now)
+    tr = await core.tr(chat_id)
     if chat_id != asked.chat_id:
-        return Outcome([_private(user, "Câu hỏi này thuộc về một cuộc trò chuyện khác.")], False)
+        return Outcome([_private(user, tr("answer.other_chat"))], False)
     if asked.closed or now > asked.closes_at + core.grace:
-        return Outcome([_private(user, "Câu hỏi này đã hết giờ, câu trả lời không được tính.")], False)
+        return Outcome([_private(user, tr("answer.too_late"))], False)
     if question is None:
-        return Outcome([_private(user, "Câu hỏi này không còn trong ngân hàng câu hỏi.")], False)
+        return Outcome([_private(user, tr("answer.question_gone"))], False)
     if typed is not None:
         given = typed.strip()[:MAX_TYPED]
         correct = typed_answer_is_correct(question, given)
     else:
         if option is None or not 0 <= option < len(asked.options):
-            return Outcome([_private(user, "Lựa chọn này không có trong câu hỏi.")], False)
+            return Outcome([_private(user, tr("answer.bad_option"))], False)
         given, correct = str(option), option == asked.correct
     if asked.daily_day is not None:
         points = daily_points(correct)
@@ -61,11 +62,7 @@ async def record(core: Core, user: User, chat: Chat, asked: Asked, option: int |
         NewAnswer(asked.id, user_id, chat_id, asked.topic, given, correct, points, now,
                   week_key(now, timezone), month_key(now, timezone)))
     if not inserted:
-        return Outcome([_private(user, "Bạn đã trả lời câu này rồi: chỉ câu trả lời đầu tiên được tính.")],
-                       False)
+        return Outcome([_private(user, tr("answer.twice"))], False)
     chosen = "" if option is None else f" ({option_label(asked.presented, option)})"
-    if correct:
-        text = f"✅ Chính xác{chosen}! +{points} điểm."
-    else:
-        text = f"❌ Chưa đúng{chosen}. Đáp án sẽ được công bố khi hết giờ."
+    text = tr("answer.right", chosen=chosen, points=points) if correct else tr("answer.wrong", chosen=chosen)
     return Outcome([_private(user, text)], True)

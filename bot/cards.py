@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.course.model import Concept, Course
+from bot.i18n import Catalog
 from bot.replies import Button, Reply
 from bot.text import Rich, bold, italic, join, plain, shorten
 
@@ -15,7 +16,7 @@ def define_button(concept: Concept) -> Button:
     return Button(f"d:{concept.id}", shorten(concept.term, 40))
 
 
-def concept_card(course: Course, concept: Concept) -> Reply:
+def concept_card(tr: Catalog, course: Course, concept: Concept) -> Reply:
     head = bold(concept.term)
     if concept.aliases:
         head = head + plain(" (" + ", ".join(concept.aliases[:4]) + ")")
@@ -23,8 +24,8 @@ def concept_card(course: Course, concept: Concept) -> Reply:
     sources = "; ".join(course.source_label(s) for s in concept.sources)
     tail: list[Rich | str] = []
     if related:
-        tail.append(italic("Liên quan: ") + ", ".join(c.term for c in related))
-    tail.append(italic("Nguồn: ") + sources)
+        tail.append(italic(tr("card.related")) + ", ".join(c.term for c in related))
+    tail.append(italic(tr("card.source")) + sources)
     fixed = len(head) + len(join(tail)) + 8
     budget = CARD_LIMIT - fixed
     definition = shorten(concept.definition, budget)

@@ -10,35 +10,35 @@ from bot.store import people, reports_store
 from bot.text import Rich, bold, italic, join, plain
 
 MAX_REASON = 300
-ADMIN_ONLY = "Chỉ quản trị viên của nhóm mới xem được mục này."
 
 
 async def stats_reply(core: Core, command: Command) -> list[Reply]:
-    if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain(ADMIN_ONLY), to=command.user)]
     now = core.clock.now()
     chat_id = await people.ensure_chat(core.db, command.chat, now)
+    tr = await core.tr(chat_id)
+    if command.chat.is_group and not command.user.is_admin:
+        return [Reply(plain(tr("reports.admin_only")), to=command.user)]
     timezone = await people.chat_timezone(core.db, chat_id)
     members, answers, right = await reports_store.week_activity(core.db, chat_id, week_key(now, timezone))
-    lines: list[Rich | str] = [bold("📈 Thống kê của nhóm")]
-    accuracy = f" · đúng {round(100 * right / answers)}%" if answers else ""
-    lines.append(f"Tuần này: {members} thành viên trả lời, {answers} câu trả lời{accuracy}")
+    lines: list[Rich | str] = [bold(tr("stats.title"))]
+    accuracy = tr("stats.accuracy", percent=round(100 * right / answers)) if answers else ""
+    lines.append(tr("stats.week", members=members, answers=answers, accuracy=accuracy))
     topics = await reports_store.topic_accuracy(core.db, chat_id)
     if topics:
-        lines.append(plain("Độ chính xác theo chủ đề (thấp nhất trước):"))
+        lines.append(plain(tr("stats.by_topic")))
         for topic, count, correct in topics:
             title = core.course.topics[topic].title if topic in core.course.topics else topic
             lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
-        lines.append("Chưa có câu trả lời nào.")
+        lines.append(tr("stats.none"))
     return [Reply(join(lines))]
 
 
 async def report_command(core: Core, command: Command) -> list[Reply]:
     question_id, _, reason = command.args.strip().partition(" ")
     if not question_id:
-        return [Reply(plain("Dùng: /report MÃ_CÂU_HỎI [lý do]. Mã câu hỏi có trong nút báo lỗi sau mỗi đáp án."),
-                      to=command.user)]
+        tr = await core.tr(command.chat)
+        return [Reply(plain(tr("report.usage")), to=command.user)]
     return await _report(core, command.user, command, question_id, reason)
 
 
@@ -48,30 +48,30 @@ async def report_press(core: Core, press: Press, question_id: str) -> list[Reply
 
 async def _report(core: Core, user: User, event, question_id: str, reason: str) -> list[Reply]:
     question_id = question_id.strip().lower()
-    if question_id not in core.course.questions:
-        return [Reply(plain("Không có câu hỏi với mã này."), to=user)]
     now = core.clock.now()
     chat_id = await people.ensure_chat(core.db, event.chat, now)
+    tr = await core.tr(chat_id)
+    if question_id not in core.course.questions:
+        return [Reply(plain(tr("report.unknown")), to=user)]
     user_id = await people.ensure_user(core.db, user, now)
     new = await reports_store.add_report(core.db, question_id, chat_id, user_id,
                                          " ".join(reason.split())[:MAX_REASON], now)
-    if new:
-        return [Reply(plain(f"Cảm ơn bạn! Đã ghi nhận góp ý về câu {question_id}; giáo viên sẽ xem lại."), to=user)]
-    return [Reply(plain(f"Bạn đã báo câu {question_id} rồi; góp ý của bạn đã được cập nhật."), to=user)]
+    return [Reply(plain(tr("report.thanks" if new else "report.again", id=question_id)), to=user)]
 
 
 async def reports_reply(core: Core, command: Command) -> list[Reply]:
-    if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain(ADMIN_ONLY), to=command.user)]
     chat_id = await people.ensure_chat(core.db, command.chat, core.clock.now())
+    tr = await core.tr(chat_id)
+    if command.chat.is_group and not command.user.is_admin:
+        return [Reply(plain(tr("reports.admin_only")), to=command.user)]
     reports = await reports_store.reports_in_chat(core.db, chat_id)
-    lines: list[Rich | str] = [bold("⚠️ Câu hỏi bị báo lỗi")]
+    lines: list[Rich | str] = [bold(tr("reports.title"))]
     if not reports:
-        lines.append("Chưa có báo cáo nào.")
+        lines.append(tr("reports.none"))
     for question_id, count, reasons in reports:
         question = core.course.questions.get(question_id)
-        prompt = question.prompt[:80] if question else "(không còn trong ngân hàng)"
-        lines.append(f"• {question_id} — {count} lượt: {prompt}")
+        prompt = question.prompt[:80] if question else tr("reports.gone")
+        lines.append(tr("reports.line", id=question_id, count=count, prompt=prompt))
         if reasons:
-            lines.append(italic(f"  Lý do: {reasons[:200]}"))
+            lines.append(italic(tr("reports.reasons", reasons=reasons[:200])))
     return [Reply(join(lines))]

@@ -8,6 +8,8 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.course.model import Course
+from bot.events import Chat
+from bot.i18n import Catalog, catalog
 from bot.replies import Outbox
 from bot.search import ConceptIndex
 from bot.settings import Settings
@@ -26,6 +28,13 @@ class Core:
 
     def __post_init__(self) -> None:
         self.index = ConceptIndex(self.course)
+
+    async def tr(self, chat: Chat | int) -> Catalog:
+        """The message catalogue of a chat (its /lang choice, else the default language)."""
+        from bot.store import people
+
+        chat_id = chat if isinstance(chat, int) else await people.ensure_chat(self.db, chat, self.clock.now())
+        return catalog(await people.chat_language(self.db, chat_id) or self.settings.language)
 
     @property
     def grace(self) -> timedelta:

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from bot.core import Core
 from bot.daily_schedule import current_window, next_post, parse_time
 from bot.events import Command
+from bot.i18n import Catalog
 from bot.periods import is_timezone, zone
 from bot.quiz.messages import question_reply, reveal_reply
 from bot.quiz.picking import pick_daily
@@ -23,20 +24,18 @@ from bot.store.quiz_store import Asked
 from bot.text import bold, join, plain
 
 ADMIN_ACTIONS = ("on", "off", "time", "tz")
-TYPED_HINT = "Trả lời bằng lệnh /answer <câu trả lời> (mỗi người một lần)."
-USAGE = ("Dùng: /daily (xem lịch) · /daily on [HH:MM] · /daily off · /daily time HH:MM · "
-         "/daily tz Vùng/Thành_phố (ví dụ Asia/Ho_Chi_Minh)")
-WEEKDAYS = ("thứ Hai", "thứ Ba", "thứ Tư", "thứ Năm", "thứ Sáu", "thứ Bảy", "Chủ nhật")
 
 
-def local_label(instant: datetime, timezone: str) -> str:
+def local_label(tr: Catalog, instant: datetime, timezone: str) -> str:
     local = instant.astimezone(zone(timezone))
-    return f"{WEEKDAYS[local.weekday()]} {local:%d/%m} lúc {local:%H:%M}"
+    return tr("daily.when", weekday=tr.list("weekdays")[local.weekday()], date=f"{local:%d/%m}",
+              time=f"{local:%H:%M}")
 
 
 async def daily_command(core: Core, command: Command) -> list[Reply]:
     now = core.clock.now()
     chat_id = await people.ensure_chat(core.db, command.chat, now)
+    tr = await core.tr(chat_id)
     words = command.args.split()
     action = words[0].lower() if words else ""
     schedule = await daily_store.schedule_of(core.db, chat_id)
@@ -44,49 +43,49 @@ async def daily_command(core: Core, command: Command) -> list[Reply]:
         if not command.chat.is_group and (schedule is None or not schedule.enabled):
             action, words = "on", ["on"]   # /daily in a private chat subscribes the user
         else:
-            return [state_reply(core, schedule, now)]
+            return [state_reply(tr, schedule, now)]
     if action not in ADMIN_ACTIONS:
-        return [Reply(plain(USAGE))]
+        return [Reply(plain(tr("daily.usage")))]
     if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain("Chỉ quản trị viên của nhóm mới thay đổi được câu hỏi mỗi ngày. "
-                            "Bạn vẫn có thể gõ /daily để xem lịch."), to=command.user)]
+        return [Reply(plain(tr("daily.admin_only")), to=command.user)]
     post_time = schedule.post_time if schedule else core.settings.daily_time
     enabled = schedule.enabled if schedule else False
     if action == "on":
         if len(words) > 1:
             post_time = parse_time(words[1]) or ""
             if not post_time:
-                return [Reply(plain("Giờ không hợp lệ. Dùng dạng HH:MM, ví dụ /daily on 08:00."))]
+                return [Reply(plain(tr("daily.bad_time_on")))]
         enabled = True
     elif action == "off":
         enabled = False
     elif action == "time":
         post_time = parse_time(words[1]) if len(words) > 1 else None
         if not post_time:
-            return [Reply(plain("Giờ không hợp lệ. Dùng dạng HH:MM (00:00 đến 23:59), ví dụ /daily time 20:30."))]
+            return [Reply(plain(tr("daily.bad_time")))]
     elif action == "tz":
         name = words[1] if len(words) > 1 else ""
         if not is_timezone(name):
-            return [Reply(plain("Múi giờ không hợp lệ. Dùng tên IANA như Asia/Ho_Chi_Minh, Europe/Berlin hoặc UTC."))]
+            return [Reply(plain(tr("daily.bad_zone")))]
         await people.set_chat_timezone(core.db, chat_id, name)
         if schedule is None:
-            return [Reply(plain(f"Đã đặt múi giờ {name}. Gõ /daily on để bật câu hỏi mỗi ngày."))]
+            return [Reply(plain(tr("daily.zone_set", zone=name)))]
     await daily_store.save_schedule(core.db, chat_id, enabled, post_time,
                                     core.settings.reveal_before_minutes, now)
-    return [state_reply(core, await daily_store.schedule_of(core.db, chat_id), now)]
+    return [state_reply(tr, await daily_store.schedule_of(core.db, chat_id), now)]
 
 
-def state_reply(core: Core, schedule: daily_store.Schedule | None, now: datetime) -> Reply:
+def state_reply(tr: Catalog, schedule: daily_store.Schedule | None, now: datetime) -> Reply:
     if schedule is None or not schedule.enabled:
-        return Reply(plain("Câu hỏi mỗi ngày đang tắt. Quản trị viên gõ /daily on 08:00 để bật."))
+        return Reply(plain(tr("daily.off")))
+    upcoming = next_post(now, schedule.post_time, schedule.timezone)
     lines = [
-        bold("📅 Câu hỏi mỗi ngày: đang bật"),
-        f"Giờ đăng: {schedule.post_time} ({schedule.timezone}).",
-        f"Lần đăng tới: {local_label(next_post(now, schedule.post_time, schedule.timezone), schedule.timezone)}.",
-        f"Đáp án được công bố {schedule.reveal_before_minutes} phút trước câu hỏi kế tiếp.",
+        bold(tr("daily.on_title")),
+        tr("daily.post_time", time=schedule.post_time, zone=schedule.timezone),
+        tr("daily.next", when=local_label(tr, upcoming, schedule.timezone)),
+        tr("daily.reveal_rule", minutes=schedule.reveal_before_minutes),
     ]
     if schedule.paused_reason:
-        lines.append(f"Tạm dừng: {schedule.paused_reason}")
+        lines.append(tr("daily.paused", reason=schedule.paused_reason))
     return Reply(join(lines))
 
 
@@ -118,10 +117,12 @@ async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -
                                     window.reveal_at, daily_day=window.key)
     if asked_id is None:
         return []
-    header = (f"📅 Câu hỏi mỗi ngày {window.day:%d/%m/%Y} · trả lời đến "
-              f"{local_label(window.reveal_at, schedule.timezone)}")
+    tr = await core.tr(schedule.chat_id)
+    header = tr("daily.header", date=f"{window.day:%d/%m/%Y}",
+                until=local_label(tr, window.reveal_at, schedule.timezone))
     open_seconds = int((window.reveal_at - now).total_seconds())
-    return [question_reply(core.course, asked_id, question, presented, header, open_seconds, TYPED_HINT)]
+    return [question_reply(core.course, asked_id, question, presented, header, open_seconds,
+                           tr("daily.typed_hint"))]
 
 
 async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:
@@ -132,11 +133,11 @@ async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:
     if question is None:
         return []
     answers = await quiz_store.answers_to(core.db, asked.id)
+    tr = await core.tr(asked.chat_id)
     day = f"{asked.daily_day[8:10]}/{asked.daily_day[5:7]}"
-    reply = reveal_reply(core.course, question, asked.presented, answers,
-                         f"📅 Đáp án câu hỏi mỗi ngày {day}")
+    reply = reveal_reply(tr, core.course, question, asked.presented, answers, tr("daily.reveal_title", day=day))
     right = [a for a in answers if a.correct]
-    summary = f"{len(answers)} người trả lời, {len(right)} người đúng."
+    summary = tr("daily.summary", answered=len(answers), right=len(right))
     if right:
-        summary += " Nhanh nhất: " + ", ".join(a.name for a in right[:3]) + "."
+        summary += tr("daily.fastest", names=", ".join(a.name for a in right[:3]))
     return [Reply(join([reply.text, summary]), reply.buttons)]

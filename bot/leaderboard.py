@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.core import Core
 from bot.events import Command
+from bot.i18n import Catalog
 from bot.normalize import fold
 from bot.periods import period_key, week_key
 from bot.replies import Reply
@@ -17,7 +18,6 @@ PERIODS = {
     "all": "all", "tat ca": "all", "tatca": "all", "a": "all",
     "streak": "streak", "chuoi": "streak",
 }
-TITLES = {"week": "tuần này", "month": "tháng này", "all": "mọi thời gian"}
 
 
 async def current_streak(core: Core, chat_id: int, streak: Streak | None) -> int:
@@ -38,38 +38,40 @@ async def top_reply(core: Core, command: Command) -> list[Reply]:
     now = core.clock.now()
     key = fold(command.args) or "week"
     period = PERIODS.get(key)
-    if period is None:
-        return [Reply(plain("Dùng: /top week, /top month, /top all hoặc /top streak."))]
     chat_id = await people.ensure_chat(core.db, command.chat, now)
+    tr = await core.tr(chat_id)
+    if period is None:
+        return [Reply(plain(tr("top.usage")))]
     user_id = await people.ensure_user(core.db, command.user, now)
     if period == "streak":
-        return [await _streak_reply(core, chat_id, user_id)]
+        return [await _streak_reply(core, tr, chat_id, user_id)]
     timezone = await people.chat_timezone(core.db, chat_id)
     stored = period_key(period, now, timezone)
     entries = await scores.top(core.db, chat_id, stored)
-    title = f"🏆 Bảng xếp hạng {TITLES[period]}"
+    title = tr(f"top.title_{period}")
     if period == "week":
-        title += f" (từ thứ Hai {week_key(now, timezone)[8:10]}/{week_key(now, timezone)[5:7]})"
+        monday = week_key(now, timezone)
+        title += tr("top.since_monday", day=monday[8:10], month=monday[5:7])
     if not entries:
-        return [Reply(join([bold(title), "Chưa có điểm nào. Gõ /quiz để bắt đầu!"]))]
+        return [Reply(join([bold(title), tr("top.empty")]))]
     lines: list[Rich | str] = [bold(title)]
     for entry in entries:
         accuracy = round(100 * entry.correct / entry.answers) if entry.answers else 0
-        lines.append(f"{entry.rank}. {entry.name} — {entry.points} điểm ({accuracy}% đúng)")
+        lines.append(tr("top.line", rank=entry.rank, name=entry.name, points=entry.points, accuracy=accuracy))
     mine = await scores.position(core.db, chat_id, stored, user_id)
     total = await scores.players(core.db, chat_id, stored)
     if mine is None:
-        lines.append(italic("Bạn chưa có điểm trong kỳ này."))
+        lines.append(italic(tr("top.you_none")))
     else:
-        lines.append(italic(f"Bạn: hạng {mine.rank}/{total} · {mine.points} điểm"))
+        lines.append(italic(tr("top.you", rank=mine.rank, total=total, points=mine.points)))
     return [Reply(join(lines))]
 
 
-async def _streak_reply(core: Core, chat_id: int, user_id: int) -> Reply:
+async def _streak_reply(core: Core, tr: Catalog, chat_id: int, user_id: int) -> Reply:
     days = await quiz_store.daily_days(core.db, chat_id)
-    lines: list[Rich | str] = [bold("🔥 Chuỗi ngày trả lời đúng câu hỏi mỗi ngày")]
+    lines: list[Rich | str] = [bold(tr("streak.title"))]
     if not days:
-        return Reply(join(lines + ["Nhóm chưa có câu hỏi mỗi ngày. Quản trị viên gõ /daily on để bật."]))
+        return Reply(join(lines + [tr("streak.no_daily")]))
     alive = [days[0][0]] + ([days[1][0]] if not days[0][1] and len(days) > 1 else [])
     marks = ",".join("?" * len(alive))
     rows = await core.db.fetchall(
@@ -77,11 +79,11 @@ async def _streak_reply(core: Core, chat_id: int, user_id: int) -> Reply:
         f"WHERE s.chat_id = ? AND s.last_day IN ({marks}) AND s.current > 0 "
         f"ORDER BY s.current DESC, s.best DESC, s.user_id LIMIT 10", (chat_id, *alive))
     if not rows:
-        lines.append("Chưa ai có chuỗi nào đang tiếp diễn.")
+        lines.append(tr("streak.none"))
     for n, row in enumerate(rows, 1):
-        lines.append(f"{n}. {row[1]} — {row[2]} ngày (tốt nhất {row[3]})")
+        lines.append(tr("streak.line", rank=n, name=row[1], current=row[2], best=row[3]))
     mine = await current_streak(core, chat_id, await scores.streak(core.db, chat_id, user_id))
-    lines.append(italic(f"Chuỗi của bạn: {mine} ngày"))
+    lines.append(italic(tr("streak.you", current=mine)))
     return Reply(join(lines))
 
 
@@ -89,27 +91,28 @@ async def me_reply(core: Core, command: Command) -> list[Reply]:
     now = core.clock.now()
     chat_id = await people.ensure_chat(core.db, command.chat, now)
     user_id = await people.ensure_user(core.db, command.user, now)
+    tr = await core.tr(chat_id)
     name = people.display_name(command.user)
     here = await scores.position(core.db, chat_id, "all", user_id)
     total_points, total_answers, total_correct = await scores.overall(core.db, user_id)
     lines: list[Rich | str] = [bold(f"📊 {name}")]
     if here is None:
-        lines.append("Bạn chưa trả lời câu nào trong nhóm này. Gõ /quiz để bắt đầu!")
+        lines.append(tr("me.nothing"))
     else:
         players = await scores.players(core.db, chat_id, "all")
         accuracy = round(100 * here.correct / here.answers)
-        lines.append(f"Nhóm này: {here.points} điểm · hạng {here.rank}/{players} · "
-                     f"đúng {here.correct}/{here.answers} câu ({accuracy}%)")
+        lines.append(tr("me.here", points=here.points, rank=here.rank, players=players,
+                        correct=here.correct, answers=here.answers, accuracy=accuracy))
     if total_answers:
-        lines.append(f"Mọi nhóm: {total_points} điểm · đúng {total_correct}/{total_answers} câu")
+        lines.append(tr("me.overall", points=total_points, correct=total_correct, answers=total_answers))
     streak = await scores.streak(core.db, chat_id, user_id)
     current = await current_streak(core, chat_id, streak)
-    lines.append(f"Chuỗi câu hỏi mỗi ngày: hiện tại {current} ngày · tốt nhất {streak.best if streak else 0} ngày")
+    lines.append(tr("me.streak", current=current, best=streak.best if streak else 0))
     weak = await scores.weakest_topics(core.db, chat_id, user_id, core.settings.min_topic_answers)
     weak = [w for w in weak if w.correct < w.answers]
     if weak:
         shown = ", ".join(
             f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
-            f"({w.correct}/{w.answers} đúng)" for w in weak)
-        lines.append(plain("Chủ đề cần ôn: ") + shown)
+            + tr("me.weak_count", correct=w.correct, answers=w.answers) for w in weak)
+        lines.append(plain(tr("me.weak")) + shown)
     return [Reply(join(lines))]

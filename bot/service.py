@@ -15,7 +15,8 @@ from bot.core import Core
 from bot.define import define_by_id, define_reply
 from bot.cards import concept_card
 from bot.events import Chat, Command, Event, Press, TypedText, User
-from bot.help import help_reply, topics_reply
+from bot.help import help_reply, lang_reply, topics_reply
+from bot.i18n import catalog
 from bot.quiz import game
 from bot.replies import Reply
 from bot.store import daily_store, people, quiz_store
@@ -45,7 +46,7 @@ class StudyBot:
         except Exception:  # one bad event must never take the bot down
             outcome = "error"
             log.exception("failed to handle %s", type(event).__name__)
-            return [Reply(plain("Xin lỗi, có lỗi khi xử lý yêu cầu này. Hãy thử lại sau."))]
+            return [Reply(plain(catalog(self.core.settings.language)("error.generic")))]
         finally:
             fields = {
                 "platform": event.chat.platform, "chat": event.chat.id, "user": event.user.id,
@@ -63,12 +64,15 @@ class StudyBot:
         core = self.core
         args = command.args[:MAX_ARGS]
         name = command.name
+        tr = await core.tr(command.chat)
         if name in ("start", "help", "batdau", "huongdan"):
-            return [help_reply(core.settings)]
+            return [help_reply(tr, core.settings)]
         if name in ("define", "d", "dinhnghia"):
-            return [define_reply(core.course, core.index, args, core.rng)]
+            return [define_reply(tr, core.course, core.index, args, core.rng)]
         if name in ("topics", "chude"):
-            return [topics_reply(core.course)]
+            return [topics_reply(tr, core.course)]
+        if name in ("lang", "ngonngu"):
+            return await self._lang(command, tr)
         if name == "quiz":
             return await game.start_quiz(core, command)
         if name in ("stop", "dung"):
@@ -87,12 +91,23 @@ class StudyBot:
             return await class_reports.reports_reply(core, command)
         if name in ("answer", "a", "traloi"):
             return await self._typed_answer(command.user, command.chat, args, explicit=True)
-        return [Reply(plain(f"Mình chưa biết lệnh /{name[:32]}. Gõ /help để xem các lệnh."))]
+        return [Reply(plain(tr("error.unknown_command", name=name[:32])))]
+
+    async def _lang(self, command: Command, tr) -> list[Reply]:
+        core = self.core
+        chat_id = await people.ensure_chat(core.db, command.chat, core.clock.now())
+        current = await people.chat_language(core.db, chat_id) or core.settings.language
+        reply, chosen = lang_reply(tr, current, command.chat.is_group, command.user.is_admin, command.args)
+        if chosen is None:
+            return [Reply(reply.text, to=command.user if command.args.strip() else None)]
+        await people.set_chat_language(core.db, chat_id, chosen)
+        return [reply]
 
     async def _press(self, press: Press) -> list[Reply]:
         kind, _, rest = press.button_id.partition(":")
+        tr = await self.core.tr(press.chat)
         if kind == "d":
-            return [define_by_id(self.core.course, rest)]
+            return [define_by_id(tr, self.core.course, rest)]
         if kind == "r":
             return await class_reports.report_press(self.core, press, rest)
         if kind == "a":
@@ -100,9 +115,9 @@ class StudyBot:
             if asked_id.isdigit() and option.isdigit():
                 asked = await quiz_store.asked_by_id(self.core.db, int(asked_id))
                 if asked is None:
-                    return [Reply(plain("Câu hỏi này không còn nữa."), to=press.user)]
+                    return [Reply(plain(tr("press.question_gone")), to=press.user)]
                 return await game.answer(self.core, press.user, press.chat, asked, int(option), None)
-        return [Reply(plain("Nút này không còn dùng được."), to=press.user)]
+        return [Reply(plain(tr("press.stale")), to=press.user)]
 
     async def _typed(self, typed: TypedText) -> list[Reply]:
         return await self._typed_answer(typed.user, typed.chat, typed.text[:MAX_ARGS], explicit=False)
@@ -116,10 +131,10 @@ class StudyBot:
         open_typed.sort(key=lambda a: a.daily_day is not None)   # a quiz question first
         if not open_typed:
             if explicit:
-                return [Reply(plain("Không có câu hỏi nào đang chờ câu trả lời gõ tay."), to=user)]
+                return [Reply(plain((await core.tr(chat_id))("typed.none_open")), to=user)]
             return []
         if not text.strip():
-            return [Reply(plain("Gõ câu trả lời sau lệnh, ví dụ: /answer 1995"), to=user)]
+            return [Reply(plain((await core.tr(chat_id))("typed.empty")), to=user)]
         return await game.answer(core, user, chat, open_typed[0], None, text)
 
     async def remember_message(self, platform: str, key: str, chat: Chat, asked_id: int) -> None:
@@ -152,7 +167,8 @@ class StudyBot:
     def inline_cards(self, query: str, limit: int = 10) -> list[tuple[str, str, str, Reply]]:
         """(concept id, term, short definition, card) for an inline-mode search box."""
         core = self.core
-        return [(c.id, c.term, shorten(c.definition, 100), concept_card(core.course, c))
+        tr = catalog(core.settings.language)
+        return [(c.id, c.term, shorten(c.definition, 100), concept_card(tr, core.course, c))
                 for c in core.index.complete(query[:MAX_ARGS], limit)]
 
     async def run_due(self) -> None:
@@ -163,7 +179,7 @@ class StudyBot:
                 if asked.daily_day is not None:
                     replies = await daily.reveal_daily(core, asked)
                 else:
-                    replies = await game.reveal(core, asked, "⏰ Hết giờ!")
+                    replies = await game.reveal(core, asked, "quiz.time_up")
                 if replies:
                     chat, _ = await people.chat_by_id(core.db, asked.chat_id)
                     await core.outbox.send(chat, replies)

@@ -18,3 +18,4 @@ class Settings:
     daily_time: str = "08:00"
     reveal_before_minutes: int = 60     # the daily reveal comes this long before the next post
     min_topic_answers: int = 3          # answers in a topic before /me calls it weak
+    language: str = "vi"                # the bot's messages where a chat has not chosen

@@ -210,6 +210,7 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
         round_size=values.get("quiz.round_size", defaults.round_size),
         default_timezone=values.get("timezone", defaults.default_timezone),
         daily_time=values.get("daily_time", defaults.daily_time),
+        language=values.get("language", defaults.language),
     )
     return config
 

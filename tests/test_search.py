@@ -5,9 +5,12 @@ import random
 import pytest
 
 from bot.define import define_reply
+from bot.i18n import catalog
 from bot.normalize import fold
 from bot.search import ConceptIndex
 from tests.search_table import AMBIGUOUS, QUERIES
+
+VI = catalog("vi")
 
 
 @pytest.fixture(scope="module")
@@ -46,7 +49,7 @@ def test_exact_alias_beats_a_fuzzy_neighbour(index):
 
 
 def test_nothing_close_says_so_and_offers_up_to_three_terms(real_course, index):
-    reply = define_reply(real_course, index, "quang hợp", random.Random(1))
+    reply = define_reply(VI, real_course, index, "quang hợp", random.Random(1))
     assert reply.text.plain().startswith("Không tìm thấy “quang hợp” trong bài học")
     assert 1 <= len(reply.buttons) <= 3
     assert all(b.id.startswith("d:") and b.id[2:] in real_course.concepts for b in reply.buttons)
@@ -54,18 +57,18 @@ def test_nothing_close_says_so_and_offers_up_to_three_terms(real_course, index):
 
 @pytest.mark.parametrize("typed", AMBIGUOUS)
 def test_a_tie_is_said_and_the_candidates_offered(real_course, index, typed):
-    reply = define_reply(real_course, index, typed, random.Random(1))
+    reply = define_reply(VI, real_course, index, typed, random.Random(1))
     assert "khớp với nhiều khái niệm như nhau" in reply.text.plain()
     assert 2 <= len(reply.buttons) <= 3
 
 
 def test_no_term_explains_usage_with_examples(real_course, index):
-    reply = define_reply(real_course, index, "   ", random.Random(1))
+    reply = define_reply(VI, real_course, index, "   ", random.Random(1))
     assert "Gõ /define và một khái niệm" in reply.text.plain() and len(reply.buttons) == 3
 
 
 def test_the_card_shows_definition_related_terms_and_source(real_course, index):
-    reply = define_reply(real_course, index, "hop tac quoc te", random.Random(1))
+    reply = define_reply(VI, real_course, index, "hop tac quoc te", random.Random(1))
     text = reply.text.plain()
     assert text.startswith("Hợp tác quốc tế")
     assert "phối hợp hòa bình giữa các chủ thể" in text
@@ -76,7 +79,7 @@ def test_the_card_shows_definition_related_terms_and_source(real_course, index):
 def test_every_card_fits_discord_and_telegram(real_course):
     from bot.cards import concept_card
     for concept in real_course.concepts.values():
-        assert len(concept_card(real_course, concept).text) <= 1900, concept.id
+        assert len(concept_card(VI, real_course, concept).text) <= 1900, concept.id
 
 
 @pytest.mark.parametrize("hostile", [
@@ -89,7 +92,7 @@ def test_every_card_fits_discord_and_telegram(real_course):
     "@everyone",
 ])
 def test_hostile_input_is_plain_text_with_a_clear_reply(real_course, index, hostile):
-    reply = define_reply(real_course, index, hostile, random.Random(1))
+    reply = define_reply(VI, real_course, index, hostile, random.Random(1))
     text = reply.text.plain()
     assert text
     assert len(text) < 2000

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.course.check import poll_overflows
 from bot.course.model import Course, Question
+from bot.i18n import Catalog
 from bot.quiz.present import Presented, correct_answer_text
 from bot.replies import Button, QuestionCard, Reply
 from bot.store.quiz_store import AnswerRow, Standing
@@ -45,44 +46,45 @@ def option_label(presented: Presented, option: int) -> str:
     return f"{LETTERS[option]}. {presented.options[option]}"
 
 
-def names(rows: list[AnswerRow], with_points: bool = True) -> str:
+def names(tr: Catalog, rows: list[AnswerRow], with_points: bool = True) -> str:
     shown = [f"{r.name} (+{r.points})" if with_points else r.name for r in rows[:MAX_NAMES]]
     if len(rows) > MAX_NAMES:
-        shown.append(f"và {len(rows) - MAX_NAMES} người khác")
+        shown.append(tr("quiz.and_others", count=len(rows) - MAX_NAMES))
     return ", ".join(shown)
 
 
-def reveal_reply(course: Course, question: Question, presented: Presented, answers: list[AnswerRow],
-                 title: str) -> Reply:
+def reveal_reply(tr: Catalog, course: Course, question: Question, presented: Presented,
+                 answers: list[AnswerRow], title: str) -> Reply:
     right = [a for a in answers if a.correct]
     answer = correct_answer_text(question, presented)
     if not presented.typed and len(presented.options) > 2:
         answer = f"{LETTERS[presented.correct]}. {answer}"
     lines: list[Rich | str] = [
         bold(title),
-        plain("Đáp án: ") + bold(answer),
+        plain(tr("quiz.answer")) + bold(answer),
         question.explanation,
-        italic("Nguồn: " + "; ".join(course.source_label(s) for s in question.sources)),
+        italic(tr("card.source") + "; ".join(course.source_label(s) for s in question.sources)),
     ]
     if right:
-        lines.append(plain(f"Trả lời đúng ({len(right)}/{len(answers)}): ") + names(right))
+        lines.append(plain(tr("quiz.right", right=len(right), total=len(answers))) + names(tr, right))
     elif answers:
-        lines.append(f"Chưa ai trả lời đúng ({len(answers)} người đã trả lời).")
+        lines.append(tr("quiz.nobody_right", total=len(answers)))
     else:
-        lines.append("Chưa có ai trả lời câu này.")
-    return Reply(join(lines), (report_button(question.id),))
+        lines.append(tr("quiz.no_answers"))
+    return Reply(join(lines), (report_button(tr, question.id),))
 
 
-def report_button(question_id: str) -> Button:
+def report_button(tr: Catalog, question_id: str) -> Button:
     """Under every reveal: a student can flag the question as wrong or unclear."""
-    return Button(f"r:{question_id}", "⚠️ Báo lỗi câu hỏi")
+    return Button(f"r:{question_id}", tr("report.button"))
 
 
-def standings_reply(title: str, standings: list[Standing]) -> Reply:
+def standings_reply(tr: Catalog, title: str, standings: list[Standing]) -> Reply:
     lines: list[Rich | str] = [bold(title)]
     if not standings:
-        lines.append("Không có ai trả lời trong lượt này.")
+        lines.append(tr("quiz.standings_empty"))
     for n, s in enumerate(standings[:MAX_NAMES], 1):
-        lines.append(f"{n}. {s.name} — {s.points} điểm ({s.correct}/{s.answers} câu đúng)")
-    lines.append(italic("Xem bảng xếp hạng: /top"))
+        lines.append(tr("quiz.standing", rank=n, name=s.name, points=s.points, correct=s.correct,
+                        answers=s.answers))
+    lines.append(italic(tr("quiz.see_top")))
     return Reply(join(lines))

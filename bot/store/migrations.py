@@ -169,4 +169,8 @@ CREATE TABLE question_reports (
 CREATE INDEX question_reports_chat ON question_reports (chat_id, created_at);
 """
 
-MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4]
+MIGRATION_5 = """
+ALTER TABLE chats ADD COLUMN language TEXT;   -- the bot's messages in this chat; NULL: the default
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]

@@ -65,3 +65,17 @@ async def chat_timezone(db: Database, chat_id: int) -> str:
 async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
     await db.write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
     db.known_ids[("timezone", str(chat_id))] = (chat_id, zone)
+
+
+async def chat_language(db: Database, chat_id: int) -> str | None:
+    key = ("language", str(chat_id))
+    known = db.known_ids.get(key)
+    if known is None:
+        row = await db.fetchone("SELECT language FROM chats WHERE id = ?", (chat_id,))
+        known = db.known_ids[key] = (chat_id, row["language"] or "")
+    return known[1] or None
+
+
+async def set_chat_language(db: Database, chat_id: int, language: str) -> None:
+    await db.write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
+    db.known_ids[("language", str(chat_id))] = (chat_id, language)

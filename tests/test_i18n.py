@@ -1,0 +1,57 @@
+"""The bot's messages in Vietnamese and English: complete catalogues and /lang per chat."""
+
+import re
+import string
+from pathlib import Path
+
+import pytest
+import yaml
+
+from bot.i18n import LOCALES
+from tests.conftest import ROOT, question_of, texts
+
+CATALOGUES = {lang: yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in ("vi", "en")}
+
+
+def placeholders(text) -> set[str]:
+    if isinstance(text, list):
+        return set()
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def test_english_has_every_key_with_the_same_placeholders():
+    vi, en = CATALOGUES["vi"], CATALOGUES["en"]
+    assert set(en) == set(vi)
+    for key in vi:
+        assert placeholders(en[key]) == placeholders(vi[key]), key
+    assert len(en["weekdays"]) == len(vi["weekdays"]) == 7
+
+
+def test_every_key_the_code_uses_is_in_the_catalogue():
+    used = set()
+    for path in (ROOT / "bot").rglob("*.py"):
+        used |= set(re.findall(r'\btr(?:\.list)?\(\s*"([a-z_]+\.[a-z_]+|weekdays)"', path.read_text(encoding="utf-8")))
+        used |= {f"cmd.{name}" for name in re.findall(r'^\s*\("([a-z]+)", "[^"]*"\),$', path.read_text(encoding="utf-8"), re.M)}
+    assert used and used <= set(CATALOGUES["vi"]), sorted(used - set(CATALOGUES["vi"]))
+
+
+async def test_an_admin_switches_the_chat_to_english_and_the_content_stays_vietnamese(chat):
+    refused = await chat.say("An", "/lang en")
+    assert refused[0].to is not None and "quản trị viên" in texts(refused)
+    assert "Ngôn ngữ của bot trong nhóm này: vi" in texts(await chat.say("An", "/lang"))
+    chat.admins.add("Cô Hoa")
+    assert "From now on I speak English" in texts(await chat.say("Cô Hoa", "/lang en"))
+    assert texts(await chat.say("An", "/help")).startswith("Hello!")
+    replies = await chat.say("An", "/quiz lich su 1")
+    assert "A quiz round of 1 questions" in texts(replies)
+    question = question_of(replies)
+    assert question.text.plain().startswith("Question 1/1 · 30 seconds · Quá trình hội nhập quốc tế")
+    assert "No such language" in texts(await chat.say("Cô Hoa", "/lang fr"))
+    back = texts(await chat.say("Cô Hoa", "/lang vi"))
+    assert "tiếng Việt" in back and texts(await chat.say("An", "/help")).startswith("Chào bạn")
+
+
+async def test_anyone_chooses_the_language_of_a_private_chat(chat):
+    assert "English" in texts(await chat.say("An", "/lang en", private=True))
+    assert "A quiz round" in texts(await chat.say("An", "/quiz 1", private=True))
+    assert "Chào bạn" in texts(await chat.say("An", "/help"))          # the group is unchanged

@@ -14,6 +14,8 @@ from itertools import count
 
 from aiohttp import WSMsgType, web
 
+from tests.loopback import serve_on_loopback
+
 APP_ID = 777
 BOT_ID = 778
 GUILD = 900
@@ -45,12 +47,7 @@ class FakeDiscord:
         app = web.Application()
         app.router.add_get("/gateway", self.gateway)
         app.router.add_route("*", "/api/v10/{tail:.*}", self.rest)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.base = f"http://127.0.0.1:{port}"
+        self.runner, self.base = await serve_on_loopback(app)
         return self.base
 
     async def stop(self) -> None:

@@ -16,6 +16,8 @@ from itertools import count
 
 from aiohttp import web
 
+from tests.loopback import serve_on_loopback
+
 TOKEN = "123456:TEST-token"
 BOT = {"id": 123456, "is_bot": True, "first_name": "StudyBot", "username": "StudyBot",
        "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": True}
@@ -76,12 +78,7 @@ class FakeTelegram:
     async def start(self) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self.handle)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]
-        self.url = f"http://127.0.0.1:{port}"
+        self.runner, self.url = await serve_on_loopback(app)
         return self.url
 
     async def stop(self) -> None:

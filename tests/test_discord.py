@@ -90,19 +90,23 @@ def questions(fake) -> list[dict]:
             and visible(m).startswith("*Câu ")]
 
 
-async def test_a_quiz_round_where_three_members_press_buttons_one_twice(dc):
-    fake, bot, clock = dc
+async def first_question_with_buttons(fake, bot, clock) -> dict:
+    """The round's questions in turn, letting typed ones time out, until one has buttons."""
     from datetime import timedelta
-    await fake.slash(AN, "An", "quiz", count=20)
-    players = [(AN, "An"), (BINH, "Bình"), (CHI, "Chi")]
-    message = None
-    for position in range(1, 21):        # typed questions time out until one has buttons
+    for position in range(1, 21):
         message = (await fake.wait_for(lambda f: len(questions(f)) >= position and questions(f)))[-1]
         if answer_button(message):
-            break
+            return message
         clock.move_to(clock.now() + timedelta(seconds=34))
         await bot.run_due()
-    assert answer_button(message), "no question with buttons"
+    raise AssertionError("no question with buttons in 20")
+
+
+async def test_a_quiz_round_where_three_members_press_buttons_one_twice(dc):
+    fake, bot, clock = dc
+    await fake.slash(AN, "An", "quiz", count=20)
+    players = [(AN, "An"), (BINH, "Bình"), (CHI, "Chi")]
+    message = await first_question_with_buttons(fake, bot, clock)
     await play(fake, bot, message, players, lambda name: name != "Bình")
     await fake.click(BINH, "Bình", message, answer_button(message)[0])          # a second press
     twice = await fake.wait_for(lambda f: [m for m in f.messages if m.get("ephemeral")
@@ -176,13 +180,7 @@ async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monke
 
     adapter, context, bot, runner = await start_bot()
     await fake.slash(AN, "An", "quiz", count=20)
-    question = None
-    for position in range(1, 21):        # typed questions time out until one has buttons
-        question = (await fake.wait_for(lambda f: len(questions(f)) >= position and questions(f)))[-1]
-        if answer_button(question):
-            break
-        clock.move_to(clock.now() + timedelta(seconds=34))
-        await bot.run_due()
+    question = await first_question_with_buttons(fake, bot, clock)
     await stop_bot(adapter, context, runner)                          # the bot restarts here
 
     adapter, context, bot, runner = await start_bot()

@@ -176,8 +176,6 @@ async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monke
         await asyncio.gather(runner, return_exceptions=True)
         await context.__aexit__(None, None, None)
 
-    from datetime import timedelta
-
     adapter, context, bot, runner = await start_bot()
     await fake.slash(AN, "An", "quiz", count=20)
     question = await first_question_with_buttons(fake, bot, clock)

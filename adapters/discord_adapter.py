@@ -181,15 +181,12 @@ class DiscordAdapter:
         tree, adapter = self.tree, self
 
         async def term_choices(interaction, current: str):
-            return [app_commands.Choice(name=c.term[:100], value=c.term[:100])
-                    for c in adapter.bot.core.index.complete(current, 25)]
+            return [app_commands.Choice(name=term[:100], value=term[:100])
+                    for term in adapter.bot.complete_terms(current, 25)]
 
         async def topic_choices(interaction, current: str):
-            from bot.normalize import fold
-            key = fold(current)
-            topics = adapter.bot.core.course.topics.values()
-            return [app_commands.Choice(name=t.title[:100], value=t.id) for t in topics
-                    if not key or key in fold(t.title) or key in t.id][:25]
+            return [app_commands.Choice(name=title[:100], value=topic_id)
+                    for topic_id, title in adapter.bot.complete_topics(current, 25)]
 
         @tree.command(name="define", description=DESCRIPTIONS["define"][:100])
         @app_commands.describe(term="khái niệm cần tra, ví dụ: hội nhập quốc tế")

@@ -17,6 +17,7 @@ from bot.cards import concept_card
 from bot.events import Chat, Command, Event, Press, TypedText, User
 from bot.help import help_reply, lang_reply, topics_reply
 from bot.i18n import catalog
+from bot.normalize import fold
 from bot.quiz import game
 from bot.replies import Reply
 from bot.store import daily_store, people, quiz_store
@@ -163,6 +164,16 @@ class StudyBot:
         chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
         await daily_store.pause_schedule(core.db, chat_id, reason[:200], core.clock.now())
         log.warning("daily schedule of %s paused: %s", chat.key, reason)
+
+    def complete_terms(self, prefix: str, limit: int = 25) -> list[str]:
+        """Concept terms for an autocomplete box (diacritics and case ignored)."""
+        return [c.term for c in self.core.index.complete(prefix[:MAX_ARGS], limit)]
+
+    def complete_topics(self, prefix: str, limit: int = 25) -> list[tuple[str, str]]:
+        """(topic id, title) whose id, title or alias contains what was typed."""
+        key = fold(prefix[:MAX_ARGS])
+        return [(t.id, t.title) for t in self.core.course.topics.values()
+                if not key or any(key in fold(n) for n in (t.id, t.title, *t.aliases))][:limit]
 
     def inline_cards(self, query: str, limit: int = 10) -> list[tuple[str, str, str, Reply]]:
         """(concept id, term, short definition, card) for an inline-mode search box."""

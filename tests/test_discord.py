@@ -206,3 +206,10 @@ async def test_a_channel_the_bot_cannot_post_in_pauses_its_daily(dc, caplog):
     fake.refuse_channel = False
     await bot.run_due()                                   # paused: no second attempt
     assert not [m for m in fake.messages if m["where"] == "channel"]
+
+
+async def test_topic_autocomplete_ignores_diacritics(dc):
+    fake, _, _ = dc
+    await fake.autocomplete(AN, "quiz", "topic", "lich su")
+    choices = await fake.wait_for(lambda f: [m for m in f.messages if m["where"] == "autocomplete"])
+    assert [c["value"] for c in choices[0]["choices"]] == ["lich-su"]

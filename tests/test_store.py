@@ -141,3 +141,26 @@ async def test_group_commit_fails_a_bad_statement_alone(db_path):
         assert [r[0] for r in rows] == ["1", "2"]
     finally:
         await db.close()
+
+
+async def test_a_burst_of_lookups_shares_one_read(db_path):
+    import asyncio
+
+    from bot.store import people
+    db = await Database.open(db_path)
+    try:
+        await db.write("INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES ('c', 'g', 1, 'x')")
+        reads = []
+        real_fetchall = db.fetchall
+
+        async def counting(sql, params=()):
+            reads.append(sql)
+            return await real_fetchall(sql, params)
+
+        db.fetchall = counting
+        zones = await asyncio.gather(*(people.chat_timezone(db, 1) for _ in range(50)))
+        assert set(zones) == {"Asia/Ho_Chi_Minh"} and len(reads) == 1
+        await people.set_chat_timezone(db, 1, "Europe/Berlin")
+        assert await people.chat_timezone(db, 1) == "Europe/Berlin" and len(reads) == 1
+    finally:
+        await db.close()

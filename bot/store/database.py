@@ -11,7 +11,7 @@ import asyncio
 import sqlite3
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any, AsyncIterator
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 import aiosqlite
 
@@ -26,7 +26,7 @@ class Database:
         # Row ids of users and chats already upserted through this connection, with the
         # display name stored, so that reading commands do not write (see store/people.py).
         self.known_ids: dict[tuple[str, ...], tuple[int, str]] = {}
-        self.known_asked: dict[int, Any] = {}   # asked questions by id (store/quiz_store.py)
+        self._memo: dict[tuple, asyncio.Future] = {}
         self._pending: list[tuple[str, Any, bool, asyncio.Future]] = []
         self.default_timezone = "Asia/Ho_Chi_Minh"   # for new chats; set from the settings
         self._flusher: asyncio.Task | None = None
@@ -80,6 +80,27 @@ class Database:
                 await self.conn.rollback()
                 raise
             await self.conn.commit()
+
+    async def memo(self, key: tuple, load: Callable[[], Awaitable[Any]]) -> Any:
+        """A value read once and kept: callers that arrive while it is being read share that
+        one read (a burst of 1,000 presses costs one query, not 1,000). Only this process
+        changes what is memoised, and it calls `remember` or `forget` when it does."""
+        future = self._memo.get(key)
+        if future is None:
+            future = self._memo[key] = asyncio.ensure_future(load())
+        try:
+            return await asyncio.shield(future)
+        except Exception:
+            self._memo.pop(key, None)
+            raise
+
+    def remember(self, key: tuple, value: Any) -> None:
+        future = asyncio.get_running_loop().create_future()
+        future.set_result(value)
+        self._memo[key] = future
+
+    def forget(self, key: tuple) -> None:
+        self._memo.pop(key, None)
 
     async def write(self, sql: str, params: tuple[Any, ...] | dict[str, Any] = ()) -> int:
         """One statement, atomic with what its triggers do; returns its rowcount once committed.

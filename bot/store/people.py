@@ -54,28 +54,26 @@ async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:
 
 
 async def chat_timezone(db: Database, chat_id: int) -> str:
-    key = ("timezone", str(chat_id))
-    known = db.known_ids.get(key)
-    if known is None:
+    async def load() -> str:
         row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
-        known = db.known_ids[key] = (chat_id, row["timezone"])
-    return known[1]
+        return row["timezone"]
+
+    return await db.memo(("timezone", chat_id), load)
 
 
 async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
     await db.write("UPDATE chats SET timezone = ? WHERE id = ?", (zone, chat_id))
-    db.known_ids[("timezone", str(chat_id))] = (chat_id, zone)
+    db.remember(("timezone", chat_id), zone)
 
 
 async def chat_language(db: Database, chat_id: int) -> str | None:
-    key = ("language", str(chat_id))
-    known = db.known_ids.get(key)
-    if known is None:
+    async def load() -> str | None:
         row = await db.fetchone("SELECT language FROM chats WHERE id = ?", (chat_id,))
-        known = db.known_ids[key] = (chat_id, row["language"] or "")
-    return known[1] or None
+        return row["language"]
+
+    return await db.memo(("language", chat_id), load)
 
 
 async def set_chat_language(db: Database, chat_id: int, language: str) -> None:
     await db.write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
-    db.known_ids[("language", str(chat_id))] = (chat_id, language)
+    db.remember(("language", chat_id), language)

@@ -107,13 +107,13 @@ async def ask(db: Database, chat_id: int, presented: Presented, topic: str, now:
 async def asked_by_id(db: Database, asked_id: int) -> Asked | None:
     """An asked question; kept in memory once read, since only its closing ever changes and
     this process is the one that closes it (one bot process per database)."""
-    cached = db.known_asked.get(asked_id)
-    if cached is not None:
-        return cached
-    row = await db.fetchone("SELECT * FROM asked WHERE id = ?", (asked_id,))
-    if row is None:
-        return None
-    asked = db.known_asked[asked_id] = _asked(row)
+    async def load() -> Asked | None:
+        row = await db.fetchone("SELECT * FROM asked WHERE id = ?", (asked_id,))
+        return _asked(row) if row else None
+
+    asked = await db.memo(("asked", asked_id), load)
+    if asked is None:
+        db.forget(("asked", asked_id))       # it may be asked later under this id
     return asked
 
 
@@ -132,10 +132,10 @@ async def due_asked(db: Database, before: datetime) -> list[Asked]:
 
 async def close_asked(db: Database, asked_id: int, now: datetime) -> bool:
     """True for the one caller that closed it, so a question is revealed once."""
-    db.known_asked.pop(asked_id, None)
+    db.forget(("asked", asked_id))
     changed = await db.write("UPDATE asked SET closed_at = ? WHERE id = ? AND closed_at IS NULL",
                              (iso(now), asked_id))
-    db.known_asked.pop(asked_id, None)
+    db.forget(("asked", asked_id))
     return changed == 1
 
 

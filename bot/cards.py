@@ -21,7 +21,7 @@ def concept_card(tr: Catalog, course: Course, concept: Concept) -> Reply:
     if concept.aliases:
         head = head + plain(" (" + ", ".join(concept.aliases[:4]) + ")")
     related = [course.concepts[r] for r in concept.related if r in course.concepts]
-    sources = "; ".join(course.source_label(s) for s in concept.sources)
+    sources = course.sources_label(concept.sources)
     tail: list[Rich | str] = []
     if related:
         tail.append(italic(tr("card.related")) + ", ".join(c.term for c in related))

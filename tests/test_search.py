@@ -98,3 +98,10 @@ def test_hostile_input_is_plain_text_with_a_clear_reply(real_course, index, host
     assert len(text) < 2000
     assert all(span.style == "" for span in reply.text.spans if hostile[:20] in span.text)
     assert "\x00" not in text and "\x1b" not in text
+
+
+def test_a_card_names_each_text_once_with_its_sections(real_course, index):
+    reply = define_reply(VI, real_course, index, "hnqt", random.Random(1))
+    source_line = next(line for line in reply.text.plain().splitlines() if line.startswith("Nguồn: "))
+    assert source_line.count("Bài giảng Chương 1: Hội nhập quốc tế") == 1
+    assert "§1.1.1 Hội nhập quốc tế là gì?, §1.1.2 a Hợp tác quốc tế" in source_line

@@ -73,10 +73,12 @@ class Course:
     concepts: dict[str, Concept] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
 
-    def source_label(self, source: Source) -> str:
-        """"Bài giảng Chương 1 … — §1.1.2 a Hợp tác quốc tế" for a card or an explanation."""
-        seed = self.sources.get(source.file)
-        if seed is None:
-            return f"{source.file} §{source.section}"
-        title = seed.sections.get(source.section, "")
-        return f"{seed.title} — §{source.section} {title}".rstrip()
+    def sources_label(self, sources: tuple[Source, ...]) -> str:
+        """Sections grouped under their text: "Bài giảng … — §1.1.1 …, §1.1.2 a …; Bài báo … — §3 …"."""
+        groups: dict[str, list[str]] = {}
+        for source in sources:
+            seed = self.sources.get(source.file)
+            title = seed.title if seed else source.file
+            name = seed.sections.get(source.section, "") if seed else ""
+            groups.setdefault(title, []).append(f"§{source.section} {name}".rstrip())
+        return "; ".join(f"{title} — {', '.join(sections)}" for title, sections in groups.items())

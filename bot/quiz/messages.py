@@ -63,7 +63,7 @@ def reveal_reply(tr: Catalog, course: Course, question: Question, presented: Pre
         bold(title),
         plain(tr("quiz.answer")) + bold(answer),
         question.explanation,
-        italic(tr("card.source") + "; ".join(course.source_label(s) for s in question.sources)),
+        italic(tr("card.source") + course.sources_label(question.sources)),
     ]
     if right:
         lines.append(plain(tr("quiz.right", right=len(right), total=len(answers))) + names(tr, right))

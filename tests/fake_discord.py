@@ -14,7 +14,7 @@ from itertools import count
 
 from aiohttp import WSMsgType, web
 
-from tests.loopback import serve_on_loopback
+from tests.loopback import serve_on_loopback, wait_for
 
 APP_ID = 777
 BOT_ID = 778
@@ -187,11 +187,4 @@ class FakeDiscord:
         await self.interact(3, user_id, name, {"custom_id": custom_id, "component_type": 2}, message=message)
 
     async def wait_for(self, predicate, timeout: float = 10.0):
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            result = predicate(self)
-            if result:
-                return result
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"timed out; calls: {[(m, p) for m, p, _ in self.calls][-10:]}")
-            await asyncio.sleep(0.01)
+        return await wait_for(self, predicate, timeout)

@@ -16,7 +16,7 @@ from itertools import count
 
 from aiohttp import web
 
-from tests.loopback import serve_on_loopback
+from tests.loopback import serve_on_loopback, wait_for
 
 TOKEN = "123456:TEST-token"
 BOT = {"id": 123456, "is_bot": True, "first_name": "StudyBot", "username": "StudyBot",
@@ -251,12 +251,4 @@ class FakeTelegram:
         return [p for m, p in self.calls if m == method]
 
     async def wait_for(self, predicate, timeout: float = 10.0):
-        """Poll the recorded calls until predicate(calls) is truthy (the bot works in tasks)."""
-        deadline = asyncio.get_running_loop().time() + timeout
-        while True:
-            result = predicate(self)
-            if result:
-                return result
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"timed out; calls: {[m for m, _ in self.calls]}")
-            await asyncio.sleep(0.01)
+        return await wait_for(self, predicate, timeout)

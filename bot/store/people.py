@@ -53,12 +53,19 @@ async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:
     return Chat(row["platform"], row["platform_id"], bool(row["is_group"])), row["timezone"]
 
 
-async def chat_timezone(db: Database, chat_id: int) -> str:
-    async def load() -> str:
-        row = await db.fetchone("SELECT timezone FROM chats WHERE id = ?", (chat_id,))
-        return row["timezone"]
+async def _chat_setting(db: Database, chat_id: int, column: str):
+    """A chat's timezone or language, read once and shared (see Database.memo)."""
+    assert column in ("timezone", "language")
 
-    return await db.memo(("timezone", chat_id), load)
+    async def load():
+        row = await db.fetchone(f"SELECT {column} FROM chats WHERE id = ?", (chat_id,))
+        return row[0]
+
+    return await db.memo((column, chat_id), load)
+
+
+async def chat_timezone(db: Database, chat_id: int) -> str:
+    return await _chat_setting(db, chat_id, "timezone")
 
 
 async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
@@ -67,11 +74,7 @@ async def set_chat_timezone(db: Database, chat_id: int, zone: str) -> None:
 
 
 async def chat_language(db: Database, chat_id: int) -> str | None:
-    async def load() -> str | None:
-        row = await db.fetchone("SELECT language FROM chats WHERE id = ?", (chat_id,))
-        return row["language"]
-
-    return await db.memo(("language", chat_id), load)
+    return await _chat_setting(db, chat_id, "language")
 
 
 async def set_chat_language(db: Database, chat_id: int, language: str) -> None:

@@ -29,7 +29,8 @@ from telegram.ext import (
 )
 
 from adapters.pacing import PacedOutbox, RetryAfter
-from bot.events import Chat, Command, Press, TypedText, User, needs_admin_check, parse_command
+from bot.commands import needs_admin_check
+from bot.events import Chat, Command, Press, TypedText, User, parse_command
 from bot.help import command_descriptions
 from bot.replies import Reply
 from bot.service import StudyBot
@@ -147,9 +148,6 @@ class TelegramAdapter:
         except TelegramError as error:
             log.error("telegram apology to %s failed too: %s", chat.key, error)
 
-    async def _reply(self, chat: Chat, replies: list[Reply]) -> None:
-        await self.outbox.send(chat, replies)
-
     # --- receiving -------------------------------------------------------------------------
     async def _is_admin(self, update: Update) -> bool:
         message, chat = update.effective_message, update.effective_chat
@@ -170,14 +168,14 @@ class TelegramAdapter:
             return             # /cmd@other_bot is not for us
         is_admin = await self._is_admin(update) if needs_admin_check(name, args) else False
         event = Command(to_user(update.effective_user, is_admin), to_chat(update.effective_chat), name, args)
-        await self._reply(event.chat, await self.bot.handle(event))
+        await self.outbox.send(event.chat, await self.bot.handle(event))
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if update.effective_user is None or not message.text:
             return
         event = TypedText(to_user(update.effective_user), to_chat(update.effective_chat), message.text)
-        await self._reply(event.chat, await self.bot.handle(event))
+        await self.outbox.send(event.chat, await self.bot.handle(event))
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.callback_query
@@ -186,7 +184,7 @@ class TelegramAdapter:
         private = [r for r in replies if r.to is not None]
         toast = " ".join(r.text.plain() for r in private)[:TOAST_LIMIT] or None
         await query.answer(text=toast)
-        await self._reply(chat, [r for r in replies if r.to is None])
+        await self.outbox.send(chat, [r for r in replies if r.to is None])
 
     async def on_poll_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answer = update.poll_answer
@@ -196,7 +194,7 @@ class TelegramAdapter:
                                                       answer.option_ids[0])
         public = [r for r in replies if r.to is None]   # the poll itself shows the voter's result
         if chat is not None and public:
-            await self._reply(chat, public)
+            await self.outbox.send(chat, public)
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query

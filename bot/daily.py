@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from bot.commands import DAILY_ADMIN_ACTIONS
 from bot.core import Core
 from bot.daily_schedule import current_window, next_post, parse_time
 from bot.events import Command
@@ -23,7 +24,6 @@ from bot.store import daily_store, people, quiz_store
 from bot.store.quiz_store import Asked
 from bot.text import bold, join, plain
 
-ADMIN_ACTIONS = ("on", "off", "time", "tz")
 
 
 def local_label(tr: Catalog, instant: datetime, timezone: str) -> str:
@@ -44,7 +44,7 @@ async def daily_command(core: Core, command: Command) -> list[Reply]:
             action, words = "on", ["on"]   # /daily in a private chat subscribes the user
         else:
             return [state_reply(tr, schedule, now)]
-    if action not in ADMIN_ACTIONS:
+    if action not in DAILY_ADMIN_ACTIONS:
         return [Reply(plain(tr("daily.usage")))]
     if command.chat.is_group and not command.user.is_admin:
         return [Reply(plain(tr("daily.admin_only")), to=command.user)]

@@ -65,14 +65,3 @@ def parse_command(text: str) -> tuple[str, str, str] | None:
         return None
     return name.lower(), addressee, args.strip()
 
-
-ADMIN_ACTIONS = {"daily": ("on", "off", "time", "tz")}
-
-
-def needs_admin_check(name: str, args: str) -> bool:
-    """Whether the core's answer to this command depends on the user administering the chat,
-    so that an adapter asks its platform only then (/stop by someone else, /daily changes)."""
-    if name in ("stop", "dung", "stats", "thongke", "reports"):
-        return True
-    actions = ADMIN_ACTIONS.get(name)
-    return bool(actions) and bool(args.split()) and args.split()[0].lower() in actions

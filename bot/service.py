@@ -14,6 +14,7 @@ from bot import class_reports, daily, leaderboard
 from bot.core import Core
 from bot.define import define_by_id, define_reply
 from bot.cards import concept_card
+from bot.commands import canonical
 from bot.events import Chat, Command, Event, Press, TypedText, User
 from bot.help import help_reply, lang_reply, topics_reply
 from bot.i18n import catalog
@@ -31,6 +32,13 @@ MAX_ARGS = 10_000
 class StudyBot:
     def __init__(self, core: Core):
         self.core = core
+        self._handlers = {
+            "quiz": game.start_quiz, "stop": game.stop_quiz,
+            "top": leaderboard.top_reply, "me": leaderboard.me_reply,
+            "daily": daily.daily_command,
+            "stats": class_reports.stats_reply, "report": class_reports.report_command,
+            "reports": class_reports.reports_reply,
+        }
 
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event, and one structured log line about it."""
@@ -63,36 +71,23 @@ class StudyBot:
 
     async def _command(self, command: Command) -> list[Reply]:
         core = self.core
-        args = command.args[:MAX_ARGS]
-        name = command.name
+        name = canonical(command.name)
+        command = Command(command.user, command.chat, name, command.args[:MAX_ARGS])
         tr = await core.tr(command.chat)
-        if name in ("start", "help", "batdau", "huongdan"):
+        if name == "help":
             return [help_reply(tr, core.settings)]
-        if name in ("define", "d", "dinhnghia"):
-            return [define_reply(tr, core.course, core.index, args, core.rng)]
-        if name in ("topics", "chude"):
+        if name == "define":
+            return [define_reply(tr, core.course, core.index, command.args, core.rng)]
+        if name == "topics":
             return [topics_reply(tr, core.course)]
-        if name in ("lang", "ngonngu"):
+        if name == "lang":
             return await self._lang(command, tr)
-        if name == "quiz":
-            return await game.start_quiz(core, command)
-        if name in ("stop", "dung"):
-            return await game.stop_quiz(core, command)
-        if name in ("top", "bxh"):
-            return await leaderboard.top_reply(core, command)
-        if name in ("me", "toi"):
-            return await leaderboard.me_reply(core, command)
-        if name == "daily":
-            return await daily.daily_command(core, command)
-        if name in ("stats", "thongke"):
-            return await class_reports.stats_reply(core, command)
-        if name in ("report", "baoloi"):
-            return await class_reports.report_command(core, command)
-        if name == "reports":
-            return await class_reports.reports_reply(core, command)
-        if name in ("answer", "a", "traloi"):
-            return await self._typed_answer(command.user, command.chat, args, explicit=True)
-        return [Reply(plain(tr("error.unknown_command", name=name[:32])))]
+        if name == "answer":
+            return await self._typed_answer(command.user, command.chat, command.args, explicit=True)
+        handler = self._handlers.get(name)
+        if handler is None:
+            return [Reply(plain(tr("error.unknown_command", name=name[:32])))]
+        return await handler(core, command)
 
     async def _lang(self, command: Command, tr) -> list[Reply]:
         core = self.core
@@ -123,7 +118,7 @@ class StudyBot:
     async def _typed(self, typed: TypedText) -> list[Reply]:
         return await self._typed_answer(typed.user, typed.chat, typed.text[:MAX_ARGS], explicit=False)
 
-    async def _typed_answer(self, user, chat, text: str, explicit: bool) -> list[Reply]:
+    async def _typed_answer(self, user: User, chat: Chat, text: str, explicit: bool) -> list[Reply]:
         """A typed message answers the chat's open typed quiz question; /answer also a daily one."""
         core = self.core
         chat_id = await people.ensure_chat(core.db, chat, core.clock.now())

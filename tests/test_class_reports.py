@@ -2,7 +2,7 @@
 
 import csv
 
-from tests.conftest import FIXTURE_COURSE, question_of, texts
+from tests.conftest import question_of, texts
 from tests.test_cli import studybot
 
 

@@ -16,7 +16,6 @@ AN, BINH, CHI, CO = 11, 12, 13, 99
 
 @pytest.fixture
 async def dc(real_course, tmp_path, monkeypatch):
-    import discord
     from discord.gateway import DiscordWebSocket
     from discord.http import Route
 

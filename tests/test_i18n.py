@@ -2,9 +2,7 @@
 
 import re
 import string
-from pathlib import Path
 
-import pytest
 import yaml
 
 from bot.i18n import LOCALES

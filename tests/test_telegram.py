@@ -295,3 +295,17 @@ async def test_a_failed_reply_is_logged_and_answered_with_an_apology(tg, caplog)
     apology = await fake.wait_for(lambda f: f.sent() and [p for m, p in f.delivered if m == "sendMessage"])
     assert apology[0]["text"].startswith("Xin lỗi")
     assert "telegram send to telegram:-1001 failed" in caplog.text
+
+
+async def test_a_group_admin_switches_the_language_and_a_member_cannot(tg):
+    fake, bot, _ = tg
+    fake.admins.add(CO)
+    fake.type(GROUP, AN, "An", "/lang en")
+    await fake.wait_for(lambda f: f.sent())
+    fake.type(GROUP, CO, "Cô Hoa", "/lang@StudyBot en")
+    await fake.wait_for(lambda f: len(f.sent()) >= 2)
+    fake.type(GROUP, AN, "An", "/help")
+    replies = await fake.wait_for(lambda f: len(f.sent()) >= 3 and texts(f))
+    assert "quản trị viên" in replies[0]
+    assert "English" in replies[1]
+    assert replies[2].startswith("Hello!")

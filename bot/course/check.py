@@ -16,11 +16,11 @@ from bot.course.model import (
     Concept, Course, Question, Source,
 )
 from bot.normalize import fold
+from bot.quiz.present import ORDER_ARROW
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Older tone placement on open syllables: hoà, thoả, hoá, thuỷ (not quý: "qu" is a consonant).
 OLD_TONE = re.compile(r"(?<![qQ])([oO][àáảãạ]|[oO][èéẻẽẹ]|[uU][ỳýỷỹỵ])(?!\w)")
-ORDER_ARROW = " → "
 
 
 def _text_problems(text: str) -> list[str]:

@@ -11,7 +11,6 @@ from datetime import timedelta
 
 from bot.answering import record
 from bot.core import Core
-from bot.course.model import Question
 from bot.events import Chat, Command, User
 from bot.i18n import Catalog
 from bot.normalize import fold
@@ -160,6 +159,3 @@ async def _everyone_answered(core: Core, chat: Chat, asked: Asked) -> bool:
         return True
     return await quiz_store.round_players_all_answered(core.db, asked)
 
-
-def question_of(core: Core, asked: Asked) -> Question | None:
-    return core.course.questions.get(asked.question_id)

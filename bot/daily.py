@@ -104,10 +104,12 @@ async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -
     window = current_window(now, schedule.post_time, schedule.timezone, reveal_before)
     if now >= window.reveal_at:
         return []
-    latest = await daily_store.latest_daily(core.db, schedule.chat_id)
-    if latest is not None and latest[0] >= window.key:
+    if schedule.latest_day is not None and schedule.latest_day >= window.key:
         return []   # posted already (also after a change of time or zone)
-    previous = core.course.questions.get(latest[1]) if latest else None
+    previous = None
+    if schedule.latest_day is not None:
+        previous_id = await daily_store.daily_question_of(core.db, schedule.chat_id, schedule.latest_day)
+        previous = core.course.questions.get(previous_id)
     recent = await quiz_store.last_asked(core.db, schedule.chat_id)
     question = pick_daily(core.course.questions.values(), recent, previous, core.rng)
     if question is None:

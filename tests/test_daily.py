@@ -182,3 +182,22 @@ async def test_private_daily_subscribes_the_user(chat):
     assert "Câu hỏi mỗi ngày 24/11/2026" in q
     off = texts(await chat.say("An", "/daily off", private=True))
     assert "đang tắt" in off
+
+
+async def test_an_idle_tick_costs_two_reads_however_many_chats_subscribe(chat):
+    from bot.events import Chat, Command, User
+    admin = User("console", "co", "Cô", is_admin=True)
+    for n in range(30):
+        await chat.bot.handle(Command(admin, Chat("console", f"lop{n}"), "daily", "on 09:00"))
+    await chat.at("2026-11-23T09:00:00+07:00")           # every chat gets today's question
+    assert (await chat.db.fetchone("SELECT COUNT(*) FROM asked WHERE daily_day IS NOT NULL"))[0] == 30
+    reads = []
+    real_fetchall = chat.db.fetchall
+
+    async def counting(sql, params=()):
+        reads.append(sql)
+        return await real_fetchall(sql, params)
+
+    chat.db.fetchall = counting
+    assert await chat.at("2026-11-23T09:00:01+07:00") == []
+    assert len(reads) == 2                               # due questions, and the schedules

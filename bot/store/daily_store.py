@@ -17,21 +17,29 @@ class Schedule:
     reveal_before_minutes: int
     paused_reason: str | None
     timezone: str
+    latest_day: str | None      # the newest day this chat got a daily question
 
 
+# One query for every schedule, with its latest posted day from the (chat, day) index, so the
+# scheduler's tick each second costs one read however many chats subscribe.
 _SELECT = (
-    "SELECT d.chat_id, d.enabled, d.post_time, d.reveal_before_minutes, d.paused_reason, c.timezone "
+    "SELECT d.chat_id, d.enabled, d.post_time, d.reveal_before_minutes, d.paused_reason, c.timezone, "
+    "  (SELECT MAX(a.daily_day) FROM asked a WHERE a.chat_id = d.chat_id AND a.daily_day IS NOT NULL) "
     "FROM daily_schedules d JOIN chats c ON c.id = d.chat_id ")
+
+
+def _schedule(row) -> Schedule:
+    return Schedule(row[0], bool(row[1]), row[2], row[3], row[4], row[5], row[6])
 
 
 async def schedule_of(db: Database, chat_id: int) -> Schedule | None:
     row = await db.fetchone(_SELECT + "WHERE d.chat_id = ?", (chat_id,))
-    return Schedule(row[0], bool(row[1]), row[2], row[3], row[4], row[5]) if row else None
+    return _schedule(row) if row else None
 
 
 async def active_schedules(db: Database) -> list[Schedule]:
     rows = await db.fetchall(_SELECT + "WHERE d.enabled = 1 AND d.paused_reason IS NULL ORDER BY d.chat_id")
-    return [Schedule(r[0], True, r[2], r[3], r[4], r[5]) for r in rows]
+    return [_schedule(r) for r in rows]
 
 
 async def save_schedule(db: Database, chat_id: int, enabled: bool, post_time: str,
@@ -50,9 +58,6 @@ async def pause_schedule(db: Database, chat_id: int, reason: str, now: datetime)
                            (reason, iso(now), chat_id))
 
 
-async def latest_daily(db: Database, chat_id: int) -> tuple[str, str] | None:
-    """(daily_day, question_id) of the chat's newest daily question."""
-    row = await db.fetchone(
-        "SELECT daily_day, question_id FROM asked WHERE chat_id = ? AND daily_day IS NOT NULL "
-        "ORDER BY daily_day DESC LIMIT 1", (chat_id,))
-    return (row[0], row[1]) if row else None
+async def daily_question_of(db: Database, chat_id: int, day: str) -> str | None:
+    row = await db.fetchone("SELECT question_id FROM asked WHERE chat_id = ? AND daily_day = ?", (chat_id, day))
+    return row[0] if row else None

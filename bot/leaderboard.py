@@ -20,17 +20,21 @@ PERIODS = {
 }
 
 
+def alive_days(days: list[tuple[str, bool]]) -> tuple[str, ...]:
+    """The daily days a streak may end on and still be alive: the latest daily question, and
+    the one before it while the latest is still open for answers. `days` is newest first,
+    each with whether it is revealed."""
+    if not days:
+        return ()
+    if not days[0][1] and len(days) > 1:
+        return (days[0][0], days[1][0])
+    return (days[0][0],)
+
+
 async def current_streak(core: Core, chat_id: int, streak: Streak | None) -> int:
-    """A streak is alive while its last correct day is the latest daily question, or the one
-    before it when the latest is still open for answers."""
     if streak is None:
         return 0
-    days = await quiz_store.daily_days(core.db, chat_id)
-    if not days:
-        return 0
-    alive = {days[0][0]}
-    if not days[0][1] and len(days) > 1:
-        alive.add(days[1][0])
+    alive = alive_days(await quiz_store.daily_days(core.db, chat_id))
     return streak.current if streak.last_day in alive else 0
 
 
@@ -68,20 +72,15 @@ async def top_reply(core: Core, command: Command) -> list[Reply]:
 
 
 async def _streak_reply(core: Core, tr: Catalog, chat_id: int, user_id: int) -> Reply:
-    days = await quiz_store.daily_days(core.db, chat_id)
+    alive = alive_days(await quiz_store.daily_days(core.db, chat_id))
     lines: list[Rich | str] = [bold(tr("streak.title"))]
-    if not days:
+    if not alive:
         return Reply(join(lines + [tr("streak.no_daily")]))
-    alive = [days[0][0]] + ([days[1][0]] if not days[0][1] and len(days) > 1 else [])
-    marks = ",".join("?" * len(alive))
-    rows = await core.db.fetchall(
-        f"SELECT s.user_id, u.display_name, s.current, s.best FROM streaks s JOIN users u ON u.id = s.user_id "
-        f"WHERE s.chat_id = ? AND s.last_day IN ({marks}) AND s.current > 0 "
-        f"ORDER BY s.current DESC, s.best DESC, s.user_id LIMIT 10", (chat_id, *alive))
+    rows = await scores.top_streaks(core.db, chat_id, alive)
     if not rows:
         lines.append(tr("streak.none"))
-    for n, row in enumerate(rows, 1):
-        lines.append(tr("streak.line", rank=n, name=row[1], current=row[2], best=row[3]))
+    for n, (name, current, best) in enumerate(rows, 1):
+        lines.append(tr("streak.line", rank=n, name=name, current=current, best=best))
     mine = await current_streak(core, chat_id, await scores.streak(core.db, chat_id, user_id))
     lines.append(italic(tr("streak.you", current=mine)))
     return Reply(join(lines))

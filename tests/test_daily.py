@@ -201,3 +201,11 @@ async def test_an_idle_tick_costs_two_reads_however_many_chats_subscribe(chat):
     chat.db.fetchall = counting
     assert await chat.at("2026-11-23T09:00:01+07:00") == []
     assert len(reads) == 2                               # due questions, and the schedules
+
+
+def test_a_streak_stays_alive_until_the_next_question_is_revealed():
+    from bot.leaderboard import alive_days
+    assert alive_days([]) == ()
+    assert alive_days([("2026-11-25", False), ("2026-11-24", True)]) == ("2026-11-25", "2026-11-24")
+    assert alive_days([("2026-11-25", True), ("2026-11-24", True)]) == ("2026-11-25",)
+    assert alive_days([("2026-11-25", False)]) == ("2026-11-25",)

@@ -88,3 +88,14 @@ async def streak(db: Database, chat_id: int, user_id: int) -> Streak | None:
     row = await db.fetchone("SELECT current, best, last_day FROM streaks WHERE chat_id = ? AND user_id = ?",
                             (chat_id, user_id))
     return Streak(*tuple(row)) if row else None
+
+
+async def top_streaks(db: Database, chat_id: int, alive_days: tuple[str, ...],
+                      limit: int = 10) -> list[tuple[str, int, int]]:
+    """(name, current, best) of the longest streaks that end on one of `alive_days`."""
+    marks = ",".join("?" * len(alive_days))
+    rows = await db.fetchall(
+        "SELECT u.display_name, s.current, s.best FROM streaks s JOIN users u ON u.id = s.user_id "
+        f"WHERE s.chat_id = ? AND s.last_day IN ({marks}) AND s.current > 0 "
+        "ORDER BY s.current DESC, s.best DESC, s.user_id LIMIT ?", (chat_id, *alive_days, limit))
+    return [(r[0], r[1], r[2]) for r in rows]

@@ -53,20 +53,29 @@ def render_html(text: Rich) -> str:
 
 
 def split_html(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Messages of at most `limit` characters, cut between spans or lines, tags kept whole."""
-    parts, current, size = [], "", 0
+    """Messages of at most `limit` visible characters, each with whole tags. A new message
+    starts at a line boundary; only a single line longer than `limit` is cut inside."""
+    lines: list[list[tuple[str, str]]] = [[]]
     for span in text.spans:
-        pieces = span.text.splitlines(keepends=True) or [""]
-        for piece in pieces:
+        for piece in span.text.splitlines(keepends=True):
+            lines[-1].append((span.style, piece))
+            if piece.endswith("\n"):
+                lines.append([])
+    parts: list[str] = []
+    current, size = "", 0
+    for line in lines:
+        if size and size + sum(len(piece) for _, piece in line) > limit:
+            parts.append(current)
+            current, size = "", 0
+        for style, piece in line:
+            opening, closing = TAGS[style]
             while piece:
-                room = limit - size
-                chunk, piece = piece[:room], piece[room:]
-                opening, closing = TAGS[span.style]
-                current += opening + html.escape(chunk, quote=False) + closing
-                size += len(chunk)
-                if size >= limit:
+                if size == limit:
                     parts.append(current)
                     current, size = "", 0
+                chunk, piece = piece[:limit - size], piece[limit - size:]
+                current += opening + html.escape(chunk, quote=False) + closing
+                size += len(chunk)
     if current:
         parts.append(current)
     return parts or [""]

@@ -250,3 +250,32 @@ async def test_me_names_the_weakest_topic_once_there_are_enough_answers(chat):
         await chat.wait(33)
     me = texts(await chat.say("An", "/me"))
     assert "Chủ đề cần ôn: Các khái niệm liên quan (0/3 đúng)" in me
+
+
+async def test_chatter_is_not_an_answer_and_answer_needs_an_open_typed_question(chat):
+    assert await chat.say("An", "chào cả lớp") == []                   # no round: ignored
+    none_open = await chat.say("An", "/answer 1989")
+    assert none_open[0].to.name == "An" and "Không có câu hỏi nào đang chờ" in texts(none_open)
+    q = question_of(await chat.say("An", "/quiz lien quan 1"))          # a true/false question
+    assert q.buttons and await chat.say("Bình", "đúng rồi") == []      # buttons, not typing
+    assert (await chat.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 0
+
+
+async def test_answer_without_text_asks_for_it(chat):
+    replies = await chat.say("An", "/quiz lich su 4")
+    for _ in range(4):
+        q = question_of(replies)
+        if not q.buttons:
+            empty = await chat.say("Bình", "/answer   ")
+            assert "Gõ câu trả lời sau lệnh" in texts(empty) and empty[0].to.name == "Bình"
+            assert (await chat.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 0
+            return
+        replies = await chat.wait(33)
+    raise AssertionError("the lich-su round has a typed question")
+
+
+async def test_a_user_without_a_name_is_shown_by_id(chat):
+    from bot.events import Command, User
+    nameless = User("console", "4242", "\u200b \x00 ")
+    me = texts(await chat.bot.handle(Command(nameless, chat.chat, "me", "")))
+    assert me.startswith("📊 #4242")

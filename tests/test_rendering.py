@@ -1,0 +1,44 @@
+"""Adapters' rendering: long replies split within each platform's limit, nothing lost or broken."""
+
+from adapters.discord_adapter import render_markdown, split
+from adapters.telegram_adapter import render_html, split_html
+from bot.text import bold, join, plain
+from tests.fake_telegram import parse_html
+
+
+def long_reply():
+    lines = [bold(f"Dòng {n} <b>&") + plain(" " + "hội nhập quốc tế " * 8) for n in range(80)]
+    return join(lines)
+
+
+def test_telegram_parts_fit_parse_and_lose_nothing():
+    text = long_reply()
+    parts = split_html(text, limit=1000)
+    assert len(parts) > 1
+    visible = [parse_html(p) for p in parts]                    # every part parses as HTML
+    assert all(len(v) <= 1000 for v in visible)
+    assert "".join(visible) == text.plain()
+    assert all(v.startswith("Dòng ") for v in visible)          # new messages start at a line
+
+
+def test_telegram_cuts_inside_a_line_only_when_the_line_alone_is_too_long():
+    text = plain("x" * 2500)
+    parts = split_html(text, limit=1000)
+    assert [len(parse_html(p)) for p in parts] == [1000, 1000, 500]
+
+
+def test_telegram_escapes_user_text_inside_styles():
+    assert render_html(bold("<b>A & B</b>")) == "<b>&lt;b&gt;A &amp; B&lt;/b&gt;</b>"
+
+
+def test_discord_parts_fit_and_escape_markdown_and_mentions():
+    rendered = render_markdown(long_reply())
+    parts = split(rendered, 2000)
+    assert len(parts) > 1 and all(len(p) <= 2000 for p in parts)
+    assert "".join(parts).replace("\n", "") == rendered.replace("\n", "")
+    assert render_markdown(plain("**@everyone**")) == "\\*\\*@\u200beveryone\\*\\*"
+
+
+def test_telegram_never_sends_an_empty_tag_at_a_full_message():
+    parts = split_html(join([bold("a" * 10), bold("b" * 10)], sep=""), limit=10)
+    assert parts == ["<b>aaaaaaaaaa</b>", "<b>bbbbbbbbbb</b>"]

@@ -13,6 +13,13 @@ def option_id(question_reply, right: bool) -> str:
     return f"a:{card.asked_id}:{index}"
 
 
+async def answer(chat, name: str, question_reply, right: bool, private: bool = False):
+    """Press the right or a wrong button; a typed question (APEC in the fixture) gets a year."""
+    if question_reply.buttons:
+        return await chat.press(name, option_id(question_reply, right), private=private)
+    return await chat.say(name, "1989" if right else "1990", private=private)
+
+
 async def test_a_round_with_three_players(chat):
     replies = await chat.say("An", "/quiz lich su 2")
     assert "Bắt đầu lượt quiz 2 câu" in texts(replies)
@@ -98,12 +105,8 @@ async def test_round_ends_with_standings_and_top_agrees(chat):
     replies = await chat.say("An", "/quiz lich su 2")
     for _ in range(2):
         q = question_of(replies)
-        if q.buttons:
-            await chat.press("An", option_id(q, True))
-            replies = await chat.press("Bình", option_id(q, False))
-        else:
-            await chat.say("An", "1989")
-            replies = await chat.say("Bình", "1990")
+        await answer(chat, "An", q, right=True)
+        replies = await answer(chat, "Bình", q, right=False)
         replies = replies + await chat.wait(33)
     end = texts(replies)
     assert "Kết thúc lượt quiz" in end
@@ -118,14 +121,10 @@ async def test_group_moves_on_once_everyone_in_the_round_answered(chat):
     replies = await chat.say("An", "/quiz lich su 3")
     q1 = question_of(replies)
     for name in ("An", "Bình"):
-        await chat.press(name, option_id(q1, True)) if q1.buttons else await chat.say(name, "1989")
+        await answer(chat, name, q1, right=True)
     q2 = question_of(await chat.wait(33))
-    if q2.buttons:
-        await chat.press("An", option_id(q2, True))
-        early = await chat.press("Bình", option_id(q2, False))
-    else:
-        await chat.say("An", "1989")
-        early = await chat.say("Bình", "1988")
+    await answer(chat, "An", q2, right=True)
+    early = await answer(chat, "Bình", q2, right=False)
     assert "Mọi người đã trả lời" in texts(early)
     assert question_of(early).text.plain().startswith("Câu 3/3")
 
@@ -133,9 +132,8 @@ async def test_group_moves_on_once_everyone_in_the_round_answered(chat):
 async def test_private_quiz_moves_on_at_once_and_counts_for_the_user(chat):
     replies = await chat.say("Dũng", "/quiz lich su 2", private=True)
     q1 = question_of(replies)
-    answer = (await chat.press("Dũng", option_id(q1, True), private=True) if q1.buttons
-              else await chat.say("Dũng", "1989", private=True))
-    assert question_of(answer).text.plain().startswith("Câu 2/2")
+    reply = await answer(chat, "Dũng", q1, right=True, private=True)
+    assert question_of(reply).text.plain().startswith("Câu 2/2")
     me = texts(await chat.say("Dũng", "/me", private=True))
     assert "đúng 1/1" in me
 
@@ -177,7 +175,7 @@ async def test_presses_on_unknown_or_forged_buttons_are_refused(chat):
 
 async def test_names_full_of_markup_are_shown_as_plain_text_and_ping_nobody(chat):
     q = question_of(await chat.say("<b>@everyone</b>", "/quiz lich su 1"))
-    await chat.press("<b>@everyone</b>", option_id(q, True)) if q.buttons else await chat.say("<b>@everyone</b>", "1989")
+    await answer(chat, "<b>@everyone</b>", q, right=True)
     reveal = await chat.wait(33)
     shown = texts(reveal)
     assert "<b>@\u2060everyone</b>" in shown

@@ -21,7 +21,7 @@ from telegram import (
     BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle,
     InputTextMessageContent, Update,
 )
-from telegram.constants import ChatMemberStatus, ChatType, ParseMode
+from telegram.constants import ChatMemberStatus, ChatType, ParseMode, PollLimit
 from telegram.error import Forbidden, RetryAfter as TelegramRetryAfter, TelegramError
 from telegram.ext import (
     Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, InlineQueryHandler,
@@ -32,7 +32,7 @@ from adapters.pacing import PacedOutbox, RetryAfter
 from bot.commands import needs_admin_check
 from bot.events import Chat, Command, Press, TypedText, User, parse_command
 from bot.help import command_descriptions
-from bot.replies import Reply
+from bot.replies import QuestionCard, Reply
 from bot.service import StudyBot
 from bot.text import Rich
 
@@ -81,6 +81,16 @@ def split_html(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts or [""]
 
 
+def fits_quiz_poll(card: QuestionCard) -> bool:
+    """A question Telegram accepts as a quiz poll (telegram.constants.PollLimit); a typed
+    question or a longer one goes out as a message instead."""
+    return (len(card.options) >= 2 and len(card.options) <= PollLimit.MAX_OPTION_NUMBER
+            and 1 <= len(card.prompt) <= PollLimit.MAX_QUESTION_LENGTH
+            and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in card.options)
+            and len(card.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
+            and card.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS)
+
+
 def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
     if not reply.buttons:
         return None
@@ -126,7 +136,7 @@ class TelegramAdapter:
     async def _send_one(self, chat: Chat, reply: Reply) -> None:
         try:
             card = reply.question
-            if card is not None and card.fits_poll and self.polls:
+            if card is not None and self.polls and fits_quiz_poll(card):
                 message = await self.app.bot.send_poll(
                     chat_id=int(chat.id), question=card.prompt, options=list(card.options),
                     type="quiz", is_anonymous=False, correct_option_ids=[card.correct],

@@ -17,14 +17,14 @@ class Button:
 
 @dataclass(frozen=True)
 class QuestionCard:
-    """What an adapter needs to send a question natively (e.g. as a Telegram quiz poll)."""
+    """What an adapter needs to send a question natively (e.g. as a Telegram quiz poll); the
+    adapter judges whether it fits its platform's limits."""
     asked_id: int
     prompt: str
     options: tuple[str, ...]
     correct: int
     explanation: str
     open_seconds: int
-    fits_poll: bool
 
 
 @dataclass(frozen=True)

@@ -309,3 +309,14 @@ async def test_a_group_admin_switches_the_language_and_a_member_cannot(tg):
     assert "quản trị viên" in replies[0]
     assert "English" in replies[1]
     assert replies[2].startswith("Hello!")
+
+
+def test_the_adapter_judges_telegram_poll_limits_itself(real_course):
+    from adapters.telegram_adapter import fits_quiz_poll
+    from bot.course.check import poll_overflows
+    from bot.quiz.present import present
+    from bot.replies import QuestionCard
+    for question in real_course.questions.values():
+        shown = present(question, random.Random(1))
+        card = QuestionCard(1, question.prompt, shown.options, shown.correct, question.explanation, 30)
+        assert fits_quiz_poll(card) == (not poll_overflows(question)), question.id

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from bot.course.check import poll_overflows
 from bot.course.model import Course, Question
 from bot.i18n import Catalog
 from bot.quiz.present import Presented, correct_answer_text
@@ -34,7 +33,7 @@ def question_reply(course: Course, asked_id: int, question: Question, presented:
         lines.append(italic(typed_hint))
         buttons = ()
     card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
-                        question.explanation, open_seconds, not poll_overflows(question))
+                        question.explanation, open_seconds)
     return Reply(join(lines), buttons, question=card)
 
 

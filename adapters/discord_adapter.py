@@ -19,7 +19,7 @@ import discord
 from discord import app_commands
 from discord.utils import escape_markdown, escape_mentions
 
-from bot.events import Chat, Command, Press, TypedText, User
+from bot.events import Chat, Command, Press, User
 from bot.help import command_descriptions
 from bot.replies import Reply
 from bot.service import StudyBot
@@ -114,15 +114,15 @@ def is_admin(interaction: discord.Interaction) -> bool:
 
 
 class DiscordAdapter:
-    def __init__(self, guild_id: int | None = None, read_messages: bool = False):
-        intents = discord.Intents.default()
-        intents.message_content = read_messages      # typed answers need this privileged intent
-        self.client = discord.Client(intents=intents, allowed_mentions=discord.AllowedMentions.none())
+    def __init__(self, guild_id: int | None = None):
+        # No privileged intent: typed answers come through /answer, everything else is
+        # slash commands and buttons.
+        self.client = discord.Client(intents=discord.Intents.default(),
+                                     allowed_mentions=discord.AllowedMentions.none())
         self.tree = app_commands.CommandTree(self.client)
         self.guild = discord.Object(guild_id) if guild_id else None
         self.bot: StudyBot | None = None
         self.client.setup_hook = self._setup_hook
-        self.client.event(self.on_message)
         CoreButton.adapter = self
         self._register_commands()
 
@@ -165,13 +165,6 @@ class DiscordAdapter:
     async def on_press(self, interaction: discord.Interaction, button_id: str) -> None:
         event = Press(to_user(interaction.user, is_admin(interaction)), to_chat(interaction), button_id)
         await self._handle(interaction, event)
-
-    async def on_message(self, message: discord.Message) -> None:
-        if message.author.bot or not message.content or message.content.startswith("/"):
-            return
-        chat = Chat(PLATFORM, str(message.channel.id), message.guild is not None)
-        replies = await self.bot.handle(TypedText(to_user(message.author, False), chat, message.content))
-        await self.send(chat, replies)
 
     # --- commands --------------------------------------------------------------------------
     def _command(self, interaction: discord.Interaction, name: str, args: str = "") -> Command:

@@ -164,3 +164,30 @@ async def test_a_burst_of_lookups_shares_one_read(db_path):
         assert await people.chat_timezone(db, 1) == "Europe/Berlin" and len(reads) == 1
     finally:
         await db.close()
+
+
+async def test_a_user_is_upserted_once_per_burst_and_every_rename_is_written(db_path):
+    import asyncio
+    from datetime import datetime, timezone
+
+    from bot.events import User
+    from bot.store import people
+    db = await Database.open(db_path)
+    now = datetime(2026, 11, 23, tzinfo=timezone.utc)
+    try:
+        writes = []
+        real = db.write_returning
+
+        async def counting(sql, params=()):
+            writes.append(sql)
+            return await real(sql, params)
+
+        db.write_returning = counting
+        ids = await asyncio.gather(*(people.ensure_user(db, User("t", "7", "An"), now) for _ in range(20)))
+        assert len(set(ids)) == 1 and len(writes) == 1
+        for name in ("Bình", "An"):                          # renamed, then back again
+            await people.ensure_user(db, User("t", "7", name), now)
+            assert (await db.fetchone("SELECT display_name FROM users"))[0] == name
+        assert len(writes) == 3
+    finally:
+        await db.close()

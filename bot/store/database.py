@@ -23,9 +23,6 @@ class Database:
         self.conn = conn
         self.path = path
         self._lock = asyncio.Lock()
-        # Row ids of users and chats already upserted through this connection, with the
-        # display name stored, so that reading commands do not write (see store/people.py).
-        self.known_ids: dict[tuple[str, ...], tuple[int, str]] = {}
         self._memo: dict[tuple, asyncio.Future] = {}
         self._pending: list[tuple[str, Any, bool, asyncio.Future]] = []
         self.default_timezone = "Asia/Ho_Chi_Minh"   # for new chats; set from the settings
@@ -86,6 +83,8 @@ class Database:
         one read (a burst of 1,000 presses costs one query, not 1,000). Only this process
         changes what is memoised, and it calls `remember` or `forget` when it does."""
         future = self._memo.get(key)
+        if future is not None and future.done() and not future.cancelled() and future.exception() is None:
+            return future.result()
         if future is None:
             future = self._memo[key] = asyncio.ensure_future(load())
         try:

@@ -20,30 +20,34 @@ def display_name(user: User) -> str:
 
 
 async def ensure_user(db: Database, user: User, now: datetime) -> int:
-    """The user's row id; their display name is updated when it changed."""
-    key, name = ("user", user.platform, user.id), display_name(user)
-    known = db.known_ids.get(key)
-    if known is not None and known[1] == name:
-        return known[0]
-    [row] = await db.write_returning(
-        "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
-        "RETURNING id", (user.platform, user.id, name, iso(now)))
-    db.known_ids[key] = (int(row[0]), name)
-    return int(row[0])
+    """The user's row id, upserted once per process (a burst of one user's presses shares
+    that write); the display name is written again whenever it changed."""
+    name = display_name(user)
+
+    async def upsert() -> tuple[int, str]:
+        [row] = await db.write_returning(
+            "INSERT INTO users (platform, platform_id, display_name, created_at) VALUES (?, ?, ?, ?) "
+            "ON CONFLICT (platform, platform_id) DO UPDATE SET display_name = excluded.display_name "
+            "RETURNING id", (user.platform, user.id, name, iso(now)))
+        return int(row[0]), name
+
+    key = ("user", user.platform, user.id)
+    user_id, stored_name = await db.memo(key, upsert)
+    if stored_name != name:
+        user_id, stored_name = await upsert()
+        db.remember(key, (user_id, stored_name))
+    return user_id
 
 
 async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
-    key = ("chat", chat.platform, chat.id, str(int(chat.is_group)))
-    known = db.known_ids.get(key)
-    if known is not None:
-        return known[0]
-    [row] = await db.write_returning(
-        "INSERT INTO chats (platform, platform_id, is_group, timezone, created_at) VALUES (?, ?, ?, ?, ?) "
-        "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
-        "RETURNING id", (chat.platform, chat.id, int(chat.is_group), db.default_timezone, iso(now)))
-    db.known_ids[key] = (int(row[0]), "")
-    return int(row[0])
+    async def upsert() -> int:
+        [row] = await db.write_returning(
+            "INSERT INTO chats (platform, platform_id, is_group, timezone, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (platform, platform_id) DO UPDATE SET is_group = excluded.is_group "
+            "RETURNING id", (chat.platform, chat.id, int(chat.is_group), db.default_timezone, iso(now)))
+        return int(row[0])
+
+    return await db.memo(("chat", chat.platform, chat.id, chat.is_group), upsert)
 
 
 async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:

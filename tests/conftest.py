@@ -99,6 +99,19 @@ class ClassChat:
         return await self.at(self.clock.now() + timedelta(seconds=seconds))
 
 
+def count_calls(db, method: str) -> list[str]:
+    """Record the SQL of every call to one Database method from now on."""
+    calls: list[str] = []
+    real = getattr(db, method)
+
+    async def counting(sql, params=()):
+        calls.append(sql)
+        return await real(sql, params)
+
+    setattr(db, method, counting)
+    return calls
+
+
 def texts(replies: list[Reply]) -> str:
     return "\n---\n".join(r.text.plain() for r in replies)
 

@@ -6,7 +6,7 @@ import pytest
 
 from bot.daily_schedule import current_window, parse_time
 from bot.store import daily_store
-from tests.conftest import make_chat, question_of, texts
+from tests.conftest import count_calls, make_chat, question_of, texts
 
 
 def right_answer(question_reply):
@@ -191,14 +191,7 @@ async def test_an_idle_tick_costs_two_reads_however_many_chats_subscribe(chat):
         await chat.bot.handle(Command(admin, Chat("console", f"lop{n}"), "daily", "on 09:00"))
     await chat.at("2026-11-23T09:00:00+07:00")           # every chat gets today's question
     assert (await chat.db.fetchone("SELECT COUNT(*) FROM asked WHERE daily_day IS NOT NULL"))[0] == 30
-    reads = []
-    real_fetchall = chat.db.fetchall
-
-    async def counting(sql, params=()):
-        reads.append(sql)
-        return await real_fetchall(sql, params)
-
-    chat.db.fetchall = counting
+    reads = count_calls(chat.db, "fetchall")
     assert await chat.at("2026-11-23T09:00:01+07:00") == []
     assert len(reads) == 2                               # due questions, and the schedules
 

@@ -11,7 +11,7 @@ import pytest
 
 from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
-from tests.conftest import FIXTURE_COURSE, ROOT
+from tests.conftest import FIXTURE_COURSE, ROOT, count_calls
 from tests.test_cli import studybot
 
 
@@ -150,14 +150,7 @@ async def test_a_burst_of_lookups_shares_one_read(db_path):
     db = await Database.open(db_path)
     try:
         await db.write("INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES ('c', 'g', 1, 'x')")
-        reads = []
-        real_fetchall = db.fetchall
-
-        async def counting(sql, params=()):
-            reads.append(sql)
-            return await real_fetchall(sql, params)
-
-        db.fetchall = counting
+        reads = count_calls(db, "fetchall")
         zones = await asyncio.gather(*(people.chat_timezone(db, 1) for _ in range(50)))
         assert set(zones) == {"Asia/Ho_Chi_Minh"} and len(reads) == 1
         await people.set_chat_timezone(db, 1, "Europe/Berlin")
@@ -175,14 +168,7 @@ async def test_a_user_is_upserted_once_per_burst_and_every_rename_is_written(db_
     db = await Database.open(db_path)
     now = datetime(2026, 11, 23, tzinfo=timezone.utc)
     try:
-        writes = []
-        real = db.write_returning
-
-        async def counting(sql, params=()):
-            writes.append(sql)
-            return await real(sql, params)
-
-        db.write_returning = counting
+        writes = count_calls(db, "write_returning")
         ids = await asyncio.gather(*(people.ensure_user(db, User("t", "7", "An"), now) for _ in range(20)))
         assert len(set(ids)) == 1 and len(writes) == 1
         for name in ("Bình", "An"):                          # renamed, then back again

@@ -142,3 +142,34 @@ def test_poll_limits_are_flagged_not_rejected(course_dir):
     assert poll_overflows(course.questions["ls-asean-1967"]) == []
     result = studybot("content", "check", "--polls", "--content", str(course_dir))
     assert result.returncode == 0 and "q-moi: sent as a message with buttons" in result.stdout
+
+
+def test_a_listed_near_miss_is_wrong_even_one_typo_from_the_answer():
+    from bot.course.model import Question, Source
+    from bot.quiz.answers import typed_answer_is_correct
+
+    question = Question("dk-x", "dieu-kien", "short", "Cấu trúc?", "…", (Source("f", "1"),), "easy",
+                        answer="đa cực", accept=("thế giới đa cực",), reject=("ba cực",))
+    assert typed_answer_is_correct(question, "da cuc")
+    assert typed_answer_is_correct(question, "đa cưc")           # a typo of the answer
+    assert not typed_answer_is_correct(question, "ba cực")      # one edit away, but listed as wrong
+    assert not typed_answer_is_correct(question, "ba cuc")
+
+
+def test_a_wrong_level_and_a_reject_list_where_none_belongs_are_named(course_dir):
+    append(course_dir, "questions/mini.yaml", """
+  - id: kn-level-sai
+    topic: khai-niem
+    type: choice
+    prompt: "Câu hỏi có mức độ sai?"
+    options: ["A", "B", "C", "D"]
+    answer: "A"
+    reject: ["B"]
+    explanation: "…"
+    source: {file: 000_8b1cc4aac4110f82.txt, section: "1.1.1"}
+    difficulty: easy
+    level: analyse
+""")
+    found = problems_of(course_dir)
+    assert "questions/mini.yaml: kn-level-sai: level: must be one of remember, understand, apply" in found
+    assert "questions/mini.yaml: kn-level-sai: reject: only short questions list typed variants, not choice" in found

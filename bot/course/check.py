@@ -98,6 +98,7 @@ def _check_question(problems: list[Problem], course: Course, question: Question)
     _check_texts(problems, file, item, {
         "prompt": question.prompt, "explanation": question.explanation,
         "options": question.options, "answer": answer_text, "accept": question.accept,
+        "reject": question.reject,
         "items": question.items,
     })
     if question.type == "choice":
@@ -130,8 +131,14 @@ def _check_question(problems: list[Problem], course: Course, question: Question)
             elif not typed_answer_is_correct(question, key):
                 add(field, f"'{variant}' typed without diacritics would not be accepted")
             seen.add(key)
-    elif question.accept:
-        add("accept", f"only short questions accept variants, not {question.type}")
+        for variant in question.reject:
+            if fold(variant) in seen:
+                add("reject", f"'{variant}' is also accepted")
+            elif typed_answer_is_correct(question, variant):
+                add("reject", f"'{variant}' would still be accepted")
+    elif question.accept or question.reject:
+        field = "accept" if question.accept else "reject"
+        add(field, f"only short questions list typed variants, not {question.type}")
 
 
 def _check_aliases(problems: list[Problem], course: Course) -> None:

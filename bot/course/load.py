@@ -13,7 +13,7 @@ from typing import Any
 import yaml
 
 from bot.course.model import (
-    DIFFICULTIES, QUESTION_TYPES, Concept, Course, Question, Source, SourceFile, Topic,
+    DIFFICULTIES, LEVELS, QUESTION_TYPES, Concept, Course, Question, Source, SourceFile, Topic,
 )
 
 
@@ -43,8 +43,8 @@ CONCEPT_FIELDS = {
 }
 QUESTION_FIELDS = {
     "id": True, "topic": True, "type": True, "prompt": True, "explanation": True,
-    "source": True, "difficulty": True, "options": False, "answer": False, "accept": False,
-    "items": False, "concepts": False,
+    "source": True, "difficulty": True, "level": False, "options": False, "answer": False,
+    "accept": False, "reject": False, "items": False, "concepts": False,
 }
 TOPIC_FIELDS = {"id": True, "title": True, "aliases": False}
 
@@ -223,6 +223,9 @@ def _read_questions(reader: _Reader, course: Course, path: Path) -> None:
         difficulty = reader.text(rel, label, raw, "difficulty")
         if difficulty and difficulty not in DIFFICULTIES:
             reader.problem(rel, label, "difficulty", f"must be one of {', '.join(DIFFICULTIES)}")
+        level = reader.text(rel, label, raw, "level")
+        if level and level not in LEVELS:
+            reader.problem(rel, label, "level", f"must be one of {', '.join(LEVELS)}")
         question = Question(
             id=reader.text(rel, label, raw, "id"),
             topic=reader.text(rel, label, raw, "topic"),
@@ -231,9 +234,11 @@ def _read_questions(reader: _Reader, course: Course, path: Path) -> None:
             explanation=reader.text(rel, label, raw, "explanation"),
             sources=reader.sources(rel, label, raw),
             difficulty=difficulty,
+            level=level,
             options=reader.texts(rel, label, raw, "options"),
             answer=_answer(reader, rel, label, raw, qtype),
             accept=reader.texts(rel, label, raw, "accept"),
+            reject=reader.texts(rel, label, raw, "reject"),
             items=reader.texts(rel, label, raw, "items"),
             concepts=reader.texts(rel, label, raw, "concepts"),
             file=rel,

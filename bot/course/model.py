@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 QUESTION_TYPES = ("choice", "true_false", "short", "order")
 DIFFICULTIES = ("easy", "medium", "hard")
+# What a question asks of the student (after Bloom): recall a fact, explain or compare, use it.
+LEVELS = ("remember", "understand", "apply")
 
 # Telegram quiz poll limits (telegram.constants.PollLimit); a question over them goes out
 # as a message with buttons instead.
@@ -58,9 +60,11 @@ class Question:
     explanation: str
     sources: tuple[Source, ...]
     difficulty: str
+    level: str = ""                    # remember, understand or apply
     options: tuple[str, ...] = ()      # choice
     answer: str | bool = ""            # choice: the right option; true_false: bool; short: text
     accept: tuple[str, ...] = ()       # short: other accepted forms
+    reject: tuple[str, ...] = ()       # short: near misses that are wrong (never accepted as typos)
     items: tuple[str, ...] = ()        # order: the right order
     concepts: tuple[str, ...] = ()
     file: str = ""

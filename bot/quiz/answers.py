@@ -40,5 +40,13 @@ def typed_text_matches(expected: str, typed: str) -> bool:
 
 
 def typed_answer_is_correct(question: Question, typed: str) -> bool:
+    """Accepted: the answer or an `accept` variant, allowing a typo. A listed near miss
+    (`reject`) is wrong even when it is one typo away from the answer ("ba cực" / "đa cực"),
+    unless it is exactly an accepted form."""
     variants = (question.answer, *question.accept) if isinstance(question.answer, str) else ()
+    key = fold(typed)
+    if any(fold(v) == key for v in variants if v):
+        return True
+    if any(typed_text_matches(r, typed) for r in question.reject if r):
+        return False
     return any(typed_text_matches(v, typed) for v in variants if v)

@@ -177,3 +177,25 @@ async def test_a_user_is_upserted_once_per_burst_and_every_rename_is_written(db_
         assert len(writes) == 3
     finally:
         await db.close()
+
+
+async def test_a_cancelled_flush_tells_every_waiting_writer_instead_of_leaving_it_waiting(db_path):
+    import asyncio
+
+    db = await Database.open(db_path)
+    try:
+        async with db.transaction() as conn:      # hold the lock so the flush waits for it
+            writers = [asyncio.create_task(db.write(
+                "INSERT INTO chats (platform, platform_id, is_group, created_at) VALUES ('c', ?, 1, 'x')",
+                (str(n),))) for n in range(3)]
+            await asyncio.sleep(0)
+            await asyncio.sleep(0)
+            db._flusher.cancel()
+            await conn.execute("SELECT 1")
+        results = await asyncio.wait_for(asyncio.gather(*writers, return_exceptions=True), 5)
+        assert all(isinstance(r, Exception) for r in results), results
+        assert (await db.fetchone("SELECT COUNT(*) FROM chats"))[0] == 0
+        assert await db.write("INSERT INTO chats (platform, platform_id, is_group, created_at) "
+                              "VALUES ('c', 'after', 1, 'x')") == 1      # the next write works
+    finally:
+        await db.close()

@@ -49,7 +49,7 @@ class Database:
 
     async def close(self) -> None:
         if self._flusher is not None:
-            await self._flusher
+            await asyncio.gather(self._flusher, return_exceptions=True)
         async with self._lock:
             await self.conn.close()
 
@@ -123,35 +123,50 @@ class Database:
         return await future
 
     async def _flush(self) -> None:
-        async with self._lock:
-            while self._pending:
-                batch, self._pending = self._pending, []
-                outcomes: list[tuple[asyncio.Future, Any]] = []
+        batch: list = []
+        try:
+            async with self._lock:
+                while self._pending:
+                    batch, self._pending = self._pending, []
+                    await self._commit_batch(batch)
+                    batch = []
+        except BaseException as exc:
+            # Cancelled (shutdown) or broken: nobody may wait forever. Every caller of this batch
+            # and of any statement queued behind it hears that its write did not happen.
+            waiting, self._pending = batch + self._pending, []
+            failure = exc if isinstance(exc, Exception) else RuntimeError("the database write was cancelled")
+            for *_, future in waiting:
+                if not future.done():
+                    future.set_exception(failure)
+            raise
+
+    async def _commit_batch(self, batch: list) -> None:
+        outcomes: list[tuple[asyncio.Future, Any]] = []
+        try:
+            await self.conn.execute("BEGIN IMMEDIATE")
+            for sql, params, returning, future in batch:
                 try:
-                    await self.conn.execute("BEGIN IMMEDIATE")
-                    for sql, params, returning, future in batch:
-                        try:
-                            if returning:
-                                result = list(await self.conn.execute_fetchall(sql, params))
-                            else:
-                                result = (await self.conn.execute(sql, params)).rowcount
-                        except sqlite3.Error as exc:
-                            result = exc
-                        outcomes.append((future, result))
-                    await self.conn.commit()
-                except BaseException as exc:       # the batch did not commit: nobody succeeded
-                    if self.conn.in_transaction:
-                        await self.conn.rollback()
-                    outcomes = [(f, exc) for *_, f in batch]
-                    if not isinstance(exc, Exception):
-                        raise
-                for future, result in outcomes:
-                    if future.done():
-                        continue
-                    if isinstance(result, BaseException):
-                        future.set_exception(result)
+                    if returning:
+                        result = list(await self.conn.execute_fetchall(sql, params))
                     else:
-                        future.set_result(result)
+                        result = (await self.conn.execute(sql, params)).rowcount
+                except sqlite3.Error as exc:
+                    result = exc
+                outcomes.append((future, result))
+            await self.conn.commit()
+        except BaseException as exc:       # the batch did not commit: nobody succeeded
+            if self.conn.in_transaction:
+                await asyncio.shield(self.conn.rollback())
+            if not isinstance(exc, Exception):
+                raise
+            outcomes = [(f, exc) for *_, f in batch]
+        for future, result in outcomes:
+            if future.done():
+                continue
+            if isinstance(result, BaseException):
+                future.set_exception(result)
+            else:
+                future.set_result(result)
 
     async def fetchall(self, sql: str, params: tuple[Any, ...] = ()) -> list[aiosqlite.Row]:
         async with self._lock:

@@ -19,7 +19,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, TextIO
 
-from bot.app import load_or_explain, open_bot, tick_forever
+from bot.app import open_bot, tick_forever
+from studybot.app import load_or_explain
 from bot.clock import ManualClock, SystemClock
 from bot.events import Chat, Command, Event, Press, TypedText, User, parse_command
 from bot.replies import Reply

@@ -16,7 +16,7 @@ from bot.quiz.messages import option_label
 from bot.quiz.scoring import daily_points, quiz_points
 from bot.replies import Reply
 from bot.store import people, quiz_store
-from bot.store.quiz_store import Asked, NewAnswer
+from bot.model.play import Asked, NewAnswer
 from bot.text import plain
 
 MAX_TYPED = 200

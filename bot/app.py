@@ -8,14 +8,13 @@ from __future__ import annotations
 import asyncio
 import logging
 import random
-import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import AsyncIterator
 
 from bot.clock import Clock
 from bot.core import Core
-from bot.course.load import ContentError, load_course
+from bot.course.load import load_course
 from bot.replies import Outbox
 from bot.service import StudyBot
 from bot.settings import Settings
@@ -23,18 +22,6 @@ from bot.store.database import Database
 
 log = logging.getLogger(__name__)
 TICK_SECONDS = 1.0
-
-
-def load_or_explain(content_dir: Path):
-    """The course, or None after printing every problem (never a traceback)."""
-    try:
-        return load_course(content_dir)
-    except ContentError as exc:
-        print(f"studybot: the content in {content_dir} has problems; fix them and start again:",
-              file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
-        return None
 
 
 @asynccontextmanager

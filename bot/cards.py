@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.course.model import Concept, Course
+from bot.model.course import Concept, Course
 from bot.i18n import Catalog
 from bot.replies import Button, Reply
 from bot.text import Rich, bold, italic, join, plain, shorten

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 
 from bot.clock import Clock
-from bot.course.model import Course
+from bot.model.course import Course
 from bot.events import Chat
 from bot.i18n import Catalog, catalog
 from bot.replies import Outbox

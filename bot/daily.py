@@ -21,7 +21,7 @@ from bot.quiz.picking import pick_daily
 from bot.quiz.present import present
 from bot.replies import Reply
 from bot.store import daily_store, people, quiz_store
-from bot.store.quiz_store import Asked
+from bot.model.play import Asked
 from bot.text import bold, join, plain
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 
 from bot.cards import concept_card, define_button
-from bot.course.model import Course
+from bot.model.course import Course
 from bot.i18n import Catalog
 from bot.normalize import clean_display
 from bot.replies import Reply

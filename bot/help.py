@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.course.model import Course
+from bot.model.course import Course
 from bot.i18n import LANGUAGES, Catalog, catalog
 from bot.quiz.scoring import BASE_POINTS, DAILY_POINTS, SPEED_BONUS
 from bot.replies import Reply

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
 
-from bot.course.model import Concept, Course
+from bot.model.course import Concept, Course
 from bot.normalize import fold, initials
 
 FUZZY_THRESHOLD = 82      # similarity a fuzzy hit needs: the middle of the 76-88 plateau where

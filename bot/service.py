@@ -19,7 +19,7 @@ from bot.events import Chat, Command, Event, Press, TypedText, User
 from bot.help import help_reply, lang_reply, topics_reply
 from bot.i18n import catalog
 from bot.normalize import fold
-from bot.quiz import game
+from bot import rounds as game
 from bot.replies import Reply
 from bot.store import daily_store, people, quiz_store
 from bot.text import plain, shorten

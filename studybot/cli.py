@@ -75,7 +75,9 @@ def _run(args: argparse.Namespace) -> int:
 def _db_backup(args: argparse.Namespace) -> int:
     from bot.store.backup import backup_database
 
-    return backup_database(_config(args).database, args.path)
+    code, line = backup_database(_config(args).database, args.path)
+    print(line, file=sys.stderr if code else sys.stdout)
+    return code
 
 
 def _doctor(args: argparse.Namespace) -> int:

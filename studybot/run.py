@@ -17,7 +17,8 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import load_or_explain, open_bot, tick_forever
+from bot.app import open_bot, tick_forever
+from studybot.app import load_or_explain
 from bot.clock import SystemClock
 from bot.events import Chat
 from bot.replies import Outbox, Reply

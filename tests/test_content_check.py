@@ -145,7 +145,7 @@ def test_poll_limits_are_flagged_not_rejected(course_dir):
 
 
 def test_a_listed_near_miss_is_wrong_even_one_typo_from_the_answer():
-    from bot.course.model import Question, Source
+    from bot.model.course import Question, Source
     from bot.quiz.answers import typed_answer_is_correct
 
     question = Question("dk-x", "dieu-kien", "short", "Cấu trúc?", "…", (Source("f", "1"),), "easy",

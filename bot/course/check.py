@@ -10,8 +10,8 @@ import re
 import unicodedata
 from collections import defaultdict
 
-from bot.course.load import Problem
-from bot.course.model import (
+from bot.course.problems import Problem
+from bot.model.course import (
     POLL_EXPLANATION_MAX, POLL_EXPLANATION_MAX_LINE_FEEDS, POLL_OPTION_MAX, POLL_QUESTION_MAX,
     Concept, Course, Question, Source,
 )

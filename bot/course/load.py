@@ -6,35 +6,15 @@ item id and the field, all at once, never as a traceback.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from bot.course.model import (
+from bot.course.problems import ContentError, Problem
+from bot.model.course import (
     DIFFICULTIES, LEVELS, QUESTION_TYPES, Concept, Course, Question, Source, SourceFile, Topic,
 )
-
-
-@dataclass(frozen=True)
-class Problem:
-    file: str
-    item: str
-    field: str
-    message: str
-
-    def __str__(self) -> str:
-        where = ": ".join(part for part in (self.file, self.item, self.field) if part)
-        return f"{where}: {self.message}"
-
-
-class ContentError(Exception):
-    """The content has problems; `problems` lists them all."""
-
-    def __init__(self, problems: list[Problem]):
-        self.problems = problems
-        super().__init__(f"{len(problems)} problem(s) in the content")
 
 
 CONCEPT_FIELDS = {

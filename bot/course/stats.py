@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter
 
 from bot.course.check import poll_overflows
-from bot.course.model import DIFFICULTIES, QUESTION_TYPES, Course
+from bot.model.course import DIFFICULTIES, QUESTION_TYPES, Course
 
 
 def stats_lines(course: Course) -> list[str]:

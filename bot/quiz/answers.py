@@ -10,7 +10,7 @@ import re
 
 from rapidfuzz.distance import Levenshtein
 
-from bot.course.model import Question
+from bot.model.course import Question
 from bot.normalize import fold
 
 _EXACT_TOKEN = re.compile(r"^(\d+|[ivxlcdm]+)$")

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot.course.model import Course, Question
+from bot.model.course import Course, Question
 from bot.i18n import Catalog
-from bot.quiz.present import Presented, correct_answer_text
+from bot.model.play import AnswerRow, Presented, Standing
+from bot.quiz.present import correct_answer_text
 from bot.replies import Button, QuestionCard, Reply
-from bot.store.quiz_store import AnswerRow, Standing
 from bot.text import Rich, bold, italic, join, plain
 
 LETTERS = "ABCDEFGH"

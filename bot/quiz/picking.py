@@ -6,7 +6,7 @@ import random
 from collections.abc import Iterable
 from datetime import datetime
 
-from bot.course.model import Question
+from bot.model.course import Question
 
 
 def pick_questions(pool: Iterable[Question], count: int, last_asked: dict[str, datetime],

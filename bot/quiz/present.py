@@ -9,24 +9,13 @@ from __future__ import annotations
 
 import itertools
 import random
-from dataclasses import dataclass
 
-from bot.course.model import Question
+from bot.model.course import Question
+from bot.model.play import Presented
 
 TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
 ORDER_ARROW = " → "
 ORDER_CHOICES = 4
-
-
-@dataclass(frozen=True)
-class Presented:
-    question_id: str
-    options: tuple[str, ...]   # empty for a typed answer
-    correct: int               # index into options; -1 for a typed answer
-
-    @property
-    def typed(self) -> bool:
-        return not self.options
 
 
 def present(question: Question, rng: random.Random) -> Presented:

@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 
 
-def backup_database(source: Path, target: Path) -> int:
+def backup_database(source: Path, target: Path) -> tuple[int, str]:
+    """(exit code, one line for the operator)."""
     if not source.exists():
-        print(f"no database at {source}", file=sys.stderr)
-        return 1
+        return 1, f"no database at {source}"
     if target.exists() and target.samefile(source):
-        print("the backup must go to another file", file=sys.stderr)
-        return 1
+        return 1, "the backup must go to another file"
     target.parent.mkdir(parents=True, exist_ok=True)
     src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
     dst = sqlite3.connect(target)
@@ -22,5 +20,4 @@ def backup_database(source: Path, target: Path) -> int:
     finally:
         dst.close()
         src.close()
-    print(f"backed up {source} to {target}")
-    return 0
+    return 0, f"backed up {source} to {target}"

@@ -8,39 +8,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.clock import from_iso, iso
-from bot.quiz.present import Presented
+from bot.model.play import AnswerRow, Asked, NewAnswer, Round, Standing
 from bot.store.database import Database
-
-
-@dataclass(frozen=True)
-class Asked:
-    id: int
-    chat_id: int
-    round_id: int | None
-    position: int | None
-    question_id: str
-    topic: str
-    options: tuple[str, ...]
-    correct: int
-    asked_at: datetime
-    closes_at: datetime
-    closed: bool
-    daily_day: str | None
-
-    @property
-    def presented(self) -> Presented:
-        return Presented(self.question_id, self.options, self.correct)
-
-
-@dataclass(frozen=True)
-class Round:
-    id: int
-    chat_id: int
-    started_by: int
-    topic: str | None
-    question_ids: tuple[str, ...]
-    seconds: int
-    state: str
 
 
 def _asked(row) -> Asked:
@@ -139,20 +108,6 @@ async def close_asked(db: Database, asked_id: int, now: datetime) -> bool:
     return changed == 1
 
 
-@dataclass(frozen=True)
-class NewAnswer:
-    asked_id: int
-    user_id: int
-    chat_id: int
-    topic: str
-    answer: str
-    correct: bool
-    points: int
-    answered_at: datetime
-    week: str
-    month: str
-
-
 async def record_answer(db: Database, answer: NewAnswer) -> bool:
     """True if this was the user's first answer to the question; later ones change nothing.
 
@@ -166,15 +121,6 @@ async def record_answer(db: Database, answer: NewAnswer) -> bool:
         (answer.asked_id, answer.user_id, answer.chat_id, answer.topic, answer.answer,
          int(answer.correct), answer.points, iso(answer.answered_at), answer.week, answer.month))
     return inserted == 1
-
-
-@dataclass(frozen=True)
-class AnswerRow:
-    user_id: int
-    name: str
-    correct: bool
-    points: int
-    answered_at: datetime
 
 
 async def answers_to(db: Database, asked_id: int) -> list[AnswerRow]:
@@ -198,15 +144,6 @@ async def round_players_all_answered(db: Database, asked: "Asked") -> bool:
         "       (SELECT COUNT(*) FROM answers WHERE asked_id = ? AND user_id IN players)",
         (asked.round_id, asked.position, asked.id))
     return row[0] > 0 and row[0] == row[1]
-
-
-@dataclass(frozen=True)
-class Standing:
-    user_id: int
-    name: str
-    points: int
-    correct: int
-    answers: int
 
 
 async def round_standings(db: Database, round_id: int) -> list[Standing]:

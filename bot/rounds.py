@@ -19,7 +19,7 @@ from bot.quiz.picking import pick_questions
 from bot.quiz.present import present
 from bot.replies import Reply
 from bot.store import people, quiz_store
-from bot.store.quiz_store import Asked, Round
+from bot.model.play import Asked, Round
 from bot.text import plain
 
 

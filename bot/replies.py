@@ -31,11 +31,20 @@ class QuestionCard:
 class Reply:
     text: Rich
     buttons: tuple[Button, ...] = ()
-    to: User | None = None                 # for this user alone (private ack, ephemeral)
+    to: User | None = None       # for this user alone: never shown to the group
+    verdict: bool = False        # a private verdict on an answer: where it cannot be shown
+                                 # privately, the platform only marks the answer as received
     question: QuestionCard | None = field(default=None, compare=False)
+    game: bool = False           # part of a game (question, reveal, standings, daily post): sent
+                                 # before lookups and never dropped for being late
+    fallback: bool = False       # said because something else could not be delivered; if it
+                                 # fails too, that is only logged
 
 
 class Outbox(Protocol):
-    """How the core pushes messages nobody asked for just now (reveals, daily posts)."""
+    """Where replies go to be delivered; posting never waits for the platform."""
 
-    async def send(self, chat: Chat, replies: list[Reply]) -> None: ...
+    async def post(self, chat: Chat, replies: list[Reply]) -> None: ...
+
+    async def settled(self) -> None:
+        """Return once what is being sent right now has been delivered and reported."""

@@ -1,0 +1,305 @@
+"""The outbox: one queue per chat, sent within the platforms' limits, every outcome reported.
+
+Posting only enqueues, so nobody who receives (a handler, the clock) ever waits for a platform.
+Each chat with something to send has one worker task that sends its messages in order:
+
+- Game messages (questions, reveals, standings, daily posts) go before lookups; a lookup that
+  waited longer than `stale_after` seconds is dropped with a log line, a game message never.
+- What waits together is merged while the platform can show it as one message (a reveal and the
+  next question; a burst of cards), so a busy chat spends fewer of its messages.
+- Before each message the worker takes a slot in its chat's window and its platform's window
+  (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
+  that chat; the message is sent again.
+- The core hears of every outcome: delivered (with the platform's receipt, before anything
+  else is sent to that chat), undeliverable, chat gone, chat moved.
+
+A worker that dies of an unexpected error sets `failed`, which the process supervisor watches.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import logging
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Sequence
+
+from bot.delivery.transport import (
+    ChatGone, ChatMoved, DeliveryListener, Limits, Receipt, RetryLater, TemporaryFailure,
+    Transport, Undeliverable,
+)
+from bot.delivery.window import SlidingWindow, Unlimited
+from bot.events import Chat
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+
+
+@dataclass
+class _Item:
+    reply: Reply
+    queued_at: float
+    seq: int
+
+    @property
+    def rank(self) -> tuple[int, int]:
+        return (0 if self.reply.game else 1, self.seq)
+
+
+@dataclass
+class _ChatQueue:
+    chat: Chat
+    window: SlidingWindow | Unlimited
+    items: list[_Item] = field(default_factory=list)
+    worker: asyncio.Task | None = None
+    blocked_until: float = 0.0
+    sending: list[Reply] = field(default_factory=list)     # taken from items, not yet reported
+
+    def left(self) -> int:
+        return len(self.items) + len(self.sending)
+
+
+def _window(limit: tuple[int, float] | None, clock) -> SlidingWindow | Unlimited:
+    return SlidingWindow(limit[0], limit[1], clock) if limit else Unlimited()
+
+
+class Outbox:
+    def __init__(self, listener: DeliveryListener | None = None, *, stale_after: float = 120.0,
+                 clock: Callable[[], float] = time.monotonic, backoff: Sequence[float] = BACKOFF):
+        self.listener = listener
+        self.stale_after = stale_after
+        self.clock = clock
+        self.backoff = tuple(backoff)
+        self._failed: asyncio.Future | None = None
+        self._private_in_group: set[str] = set()
+        self.retries = 0                    # "retry after" answers received (for the benches)
+        self.dropped = 0                    # stale lookups dropped
+        self._transports: dict[str, Transport] = {}
+        self._overall: dict[str, SlidingWindow | Unlimited] = {}
+        self._queues: dict[str, _ChatQueue] = {}
+        self._in_flight: set[asyncio.Future] = set()
+        self._seq = itertools.count()
+        self._closed = False
+
+    def add(self, transport: Transport, private_in_group: bool = False) -> None:
+        """Route a platform's chats to `transport`. `private_in_group`: the transport itself
+        shows a reply to one member inside a group only to that member (else such a reply is
+        refused here: a reply meant for one person never reaches the group)."""
+        self._transports[transport.platform] = transport
+        self._overall[transport.platform] = _window((transport.limits or Limits()).overall, self.clock)
+        if private_in_group:
+            self._private_in_group.add(transport.platform)
+
+    @property
+    def failed(self) -> asyncio.Future:
+        """Done with the error if a worker died unexpectedly (the supervisor awaits it)."""
+        if self._failed is None:
+            self._failed = asyncio.get_running_loop().create_future()
+        return self._failed
+
+    # --- posting -------------------------------------------------------------------------------
+    async def post(self, chat: Chat, replies: Sequence[Reply]) -> None:
+        """Queue replies for a chat and return at once."""
+        if not replies:
+            return
+        transport = self._transports.get(chat.platform)
+        if transport is None:
+            log.error("no platform to deliver to %s; %d replies not sent", chat.key, len(replies))
+            return
+        if self._closed:
+            log.warning("shutting down: %d replies to %s not sent", len(replies), chat.key)
+            return
+        queue = self._queue(chat, transport)
+        now = self.clock()
+        for reply in replies:
+            if reply.to is not None and chat.is_group and chat.platform not in self._private_in_group:
+                log.error("refused to show %s's private reply in group %s", reply.to.key, chat.key)
+                continue
+            queue.items.append(_Item(reply, now, next(self._seq)))
+        self._ensure_worker(queue)
+
+    def _queue(self, chat: Chat, transport: Transport) -> _ChatQueue:
+        queue = self._queues.get(chat.key)
+        if queue is None:
+            limits = transport.limits or Limits()
+            window = _window(limits.group if chat.is_group else limits.private, self.clock)
+            queue = self._queues[chat.key] = _ChatQueue(chat, window)
+        return queue
+
+    def _ensure_worker(self, queue: _ChatQueue) -> None:
+        if queue.items and (queue.worker is None or queue.worker.done()):
+            queue.worker = asyncio.create_task(self._work(queue), name=f"outbox {queue.chat.key}")
+            queue.worker.add_done_callback(self._watch)
+
+    def _watch(self, task: asyncio.Task) -> None:
+        if task.cancelled() or task.exception() is None:
+            return
+        log.critical("delivery worker %s died", task.get_name(), exc_info=task.exception())
+        if not self.failed.done():
+            self.failed.set_exception(task.exception())
+
+    # --- waiting -------------------------------------------------------------------------------
+    async def settled(self, timeout: float = 10.0) -> None:
+        """Once what is being sent now has been delivered and reported to the core (a vote
+        can arrive before its poll's id is stored: it waits here first)."""
+        pending = set(self._in_flight)
+        if pending:
+            await asyncio.wait(pending, timeout=timeout)
+
+    async def idle(self) -> None:
+        """Once every queue is empty and nothing is being sent."""
+        while workers := [q.worker for q in self._queues.values() if q.worker and not q.worker.done()]:
+            await asyncio.wait(workers)
+
+    def waiting(self) -> int:
+        return sum(q.left() for q in self._queues.values())
+
+    async def close(self, timeout: float = 5.0) -> int:
+        """Stop taking replies, send what waits for at most `timeout` seconds, and return how
+        many replies were left undelivered (logged per chat)."""
+        self._closed = True
+        try:
+            await asyncio.wait_for(self.idle(), timeout)
+        except asyncio.TimeoutError:
+            pass
+        left = 0
+        for queue in self._queues.values():
+            if queue.left():
+                left += queue.left()
+                log.warning("shutdown: %d replies to %s left undelivered", queue.left(), queue.chat.key)
+            if queue.worker is not None and not queue.worker.done():
+                queue.worker.cancel()
+        workers = [q.worker for q in self._queues.values() if q.worker is not None]
+        await asyncio.gather(*workers, return_exceptions=True)
+        return left
+
+    # --- the worker ----------------------------------------------------------------------------
+    async def _work(self, queue: _ChatQueue) -> None:
+        while queue.items:
+            queue.sending = self._next_batch(queue)
+            if queue.sending:
+                await self._deliver(queue, queue.sending)
+            queue.sending = []
+
+    def _next_batch(self, queue: _ChatQueue) -> list[Reply]:
+        """The replies of the next message: the most urgent first, then what can share its
+        message, in order. Stale lookups are dropped on the way."""
+        now = self.clock()
+        fresh = []
+        for item in sorted(queue.items, key=lambda i: i.rank):
+            if not item.reply.game and now - item.queued_at > self.stale_after:
+                self.dropped += 1
+                log.warning("dropped a reply to %s after %.0f s in the queue", queue.chat.key,
+                            now - item.queued_at)
+                continue
+            fresh.append(item)
+        queue.items = fresh
+        if not fresh:
+            return []
+        transport = self._transports[queue.chat.platform]
+        taken = [fresh[0]]
+        for item in fresh[1:]:
+            if len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
+                break
+            taken.append(item)
+        queue.items = fresh[len(taken):]
+        return [i.reply for i in taken]
+
+    async def _deliver(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+        done = asyncio.get_running_loop().create_future()
+        self._in_flight.add(done)
+        try:
+            await self._deliver_reporting(queue, batch)
+        finally:
+            self._in_flight.discard(done)
+            done.set_result(None)
+
+    async def _deliver_reporting(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+        while True:
+            transport = self._transports[queue.chat.platform]
+            try:
+                receipt = Receipt()
+                for message in transport.render(queue.chat, batch):
+                    receipt = await self._send(queue, transport, message)
+            except ChatMoved as moved:
+                await self._follow(queue, moved.new_id)
+                continue                         # send the same replies to the new id
+            except ChatGone as gone:
+                await self._gone(queue, gone)
+                return
+            except Undeliverable as refused:
+                await self._refused(queue, batch, str(refused))
+                return
+            except Exception as error:           # an adapter's bug must not stop the chat's queue
+                log.exception("sending to %s failed", queue.chat.key)
+                await self._refused(queue, batch, f"{type(error).__name__}: {error}")
+                return
+            await self._report("delivered", queue.chat, batch, receipt)
+            return
+
+    async def _send(self, queue: _ChatQueue, transport: Transport, message) -> Receipt:
+        failures = 0
+        while True:
+            wait = queue.blocked_until - self.clock()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            chat_slot = await queue.window.acquire()
+            overall_slot = await self._overall[transport.platform].acquire()
+            try:
+                return await transport.send(queue.chat, message)
+            except RetryLater as later:
+                self.retries += 1
+                queue.blocked_until = self.clock() + later.seconds
+                log.warning("%s asks to wait %.1f s before sending to %s again", transport.platform,
+                            later.seconds, queue.chat.key)
+            except TemporaryFailure as trouble:
+                delay = self.backoff[min(failures, len(self.backoff) - 1)]
+                failures += 1
+                queue.blocked_until = self.clock() + delay
+                log.warning("sending to %s failed (%s); trying again in %.0f s (attempt %d)",
+                            queue.chat.key, trouble, delay, failures + 1)
+            finally:
+                now = self.clock()
+                chat_slot.done(now)
+                overall_slot.done(now)
+
+    async def _follow(self, queue: _ChatQueue, new_id: str) -> None:
+        old = queue.chat
+        new = Chat(old.platform, new_id, old.is_group)
+        log.info("%s moved to %s; following it", old.key, new.key)
+        await self._report("chat_moved", old, new)
+        self._queues.pop(old.key, None)
+        existing = self._queues.get(new.key)
+        if existing is not None:                 # something was queued for the new id already
+            queue.items = sorted(queue.items + existing.items, key=lambda i: i.rank)
+            existing.items = []
+        queue.chat = new
+        self._queues[new.key] = queue
+
+    async def _gone(self, queue: _ChatQueue, gone: ChatGone) -> None:
+        left = len(queue.items) + 1
+        queue.items = []
+        log.warning("%s is gone (%s); %d messages not sent", queue.chat.key, gone, left)
+        await self._report("chat_gone", queue.chat, gone.code)
+
+    async def _refused(self, queue: _ChatQueue, batch: list[Reply], reason: str) -> None:
+        log.error("%s refused a message to %s: %s", queue.chat.platform, queue.chat.key, reason)
+        if all(r.fallback for r in batch):
+            return
+        instead = await self._report("undelivered", queue.chat, batch, reason)
+        if instead:
+            now = self.clock()
+            queue.items[:0] = [_Item(r, now, -1) for r in instead]   # first, before what waits
+
+    async def _report(self, what: str, *args):
+        """Tell the core; its failure is logged, never the end of the chat's queue."""
+        if self.listener is None:
+            return None
+        try:
+            return await getattr(self.listener, what)(*args)
+        except Exception:
+            log.exception("the core failed to take %s for %s", what, args[0].key)
+            return None

@@ -1,0 +1,270 @@
+"""The outbox: per-chat queues within sliding windows, priorities, merging, and every outcome
+reported to the core. Driven with an in-process transport; the platforms' own rules are tested
+end to end against the fake servers (test_telegram.py, test_discord.py)."""
+
+import asyncio
+import time
+
+import pytest
+
+from bot.delivery.outbox import Outbox
+from bot.delivery.transport import (
+    NO_LIMITS, ChatGone, ChatMoved, Limits, Receipt, RetryLater, TemporaryFailure, Undeliverable,
+)
+from bot.delivery.window import SlidingWindow
+from bot.events import Chat, User
+from bot.replies import Reply
+from bot.text import plain
+
+GROUP, OTHER = Chat("t", "-1", True), Chat("t", "-2", True)
+
+
+def text(body: str, **kw) -> Reply:
+    return Reply(plain(body), **kw)
+
+
+class Transport:
+    """Merges plain replies into one message up to `max_chars`; records what it sent and when."""
+    platform = "t"
+
+    def __init__(self, limits=NO_LIMITS, max_chars=100):
+        self.limits, self.max_chars = limits, max_chars
+        self.sent: list[tuple[str, str, float]] = []
+        self.faults: dict[str, list[Exception]] = {}     # chat id -> errors for the next sends
+
+    def render(self, chat, replies):
+        body = "\n\n".join(r.text.plain() for r in replies)
+        if len(replies) > 1 and len(body) > self.max_chars:
+            return [r.text.plain() for r in replies]
+        return [body]
+
+    async def send(self, chat, message):
+        faults = self.faults.get(chat.id)
+        if faults:
+            raise faults.pop(0)
+        await asyncio.sleep(0.001)
+        self.sent.append((chat.id, message, time.monotonic()))
+        return Receipt(key=f"m{len(self.sent)}")
+
+    def bodies(self, chat_id: str) -> list[str]:
+        return [m for c, m, _ in self.sent if c == chat_id]
+
+
+class Listener:
+    def __init__(self):
+        self.events: list[tuple] = []
+        self.instead: list[Reply] = []
+
+    async def delivered(self, chat, replies, receipt):
+        self.events.append(("delivered", chat.id, tuple(r.text.plain() for r in replies), receipt.key))
+
+    async def undelivered(self, chat, replies, reason):
+        self.events.append(("undelivered", chat.id, reason))
+        return self.instead
+
+    async def chat_gone(self, chat, code):
+        self.events.append(("gone", chat.id, code))
+
+    async def chat_moved(self, old, new):
+        self.events.append(("moved", old.id, new.id))
+
+
+@pytest.fixture
+def wired():
+    listener, transport = Listener(), Transport()
+    outbox = Outbox(listener)
+    outbox.add(transport)
+    return outbox, transport, listener
+
+
+async def test_a_sliding_window_never_lets_more_than_its_limit_finish_within_its_length():
+    window = SlidingWindow(3, 0.2)
+    ends = []
+    began = time.monotonic()
+    for _ in range(7):
+        slot = await window.acquire()
+        ends.append(time.monotonic())
+        slot.done(time.monotonic())
+    for n in range(len(ends) - 3):
+        assert ends[n + 3] - ends[n] >= 0.2 - 1e-3       # the 4th send waits for the 1st to age out
+    assert time.monotonic() - began >= 0.4
+
+
+async def test_posting_returns_at_once_and_game_messages_overtake_waiting_lookups(wired):
+    outbox, transport, _ = wired
+    transport.max_chars = 0                               # nothing merges: one message each
+    transport.faults[GROUP.id] = [RetryLater(0.05)]       # the first send is refused: things queue
+    began = time.monotonic()
+    await outbox.post(GROUP, [text("card 1")])
+    await outbox.post(GROUP, [text("card 2"), text("question", game=True)])
+    assert time.monotonic() - began < 0.01
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["question", "card 1", "card 2"]
+    assert outbox.retries == 1
+
+
+async def test_what_waits_together_is_merged_into_one_message_while_it_fits(wired):
+    outbox, transport, listener = wired
+    transport.faults[GROUP.id] = [RetryLater(0.05)]
+    await outbox.post(GROUP, [text("reveal", game=True), text("next question", game=True)])
+    await outbox.post(GROUP, [text("x" * 90)])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["reveal\n\nnext question", "x" * 90]
+    assert [e[2] for e in listener.events] == [("reveal", "next question"), ("x" * 90,)]
+
+
+async def test_a_lookup_that_waited_too_long_is_dropped_but_a_game_message_never():
+    now = [0.0]
+    transport, listener = Transport(), Listener()
+    outbox = Outbox(listener, stale_after=120, clock=lambda: now[0])
+    outbox.add(transport)
+    transport.faults[GROUP.id] = [RetryLater(0)]
+    transport.max_chars = 0
+    await outbox.post(GROUP, [text("old card"), text("old reveal", game=True)])
+    now[0] = 121.0
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["old reveal"]
+    assert outbox.dropped == 1
+
+
+async def test_retry_after_in_one_chat_delays_only_that_chat(wired):
+    outbox, transport, _ = wired
+    transport.faults[GROUP.id] = [RetryLater(0.3)]
+    await outbox.post(GROUP, [text("slow")])
+    await asyncio.sleep(0.01)
+    await outbox.post(OTHER, [text("fast")])
+    await outbox.idle()
+    times = {chat: at for chat, _, at in transport.sent}
+    assert times[OTHER.id] < times[GROUP.id] - 0.2
+
+
+async def test_a_group_never_gets_more_than_its_window_allows():
+    transport = Transport(limits=Limits(group=(3, 0.3), private=None, overall=None), max_chars=0)
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text(f"m{n}") for n in range(8)])
+    await outbox.idle()
+    times = [at for _, _, at in transport.sent]
+    assert len(times) == 8
+    for n in range(len(times) - 3):
+        assert times[n + 3] - times[n] >= 0.3 - 1e-3
+
+
+async def test_temporary_failures_are_retried_after_a_pause(wired):
+    outbox, transport, listener = wired
+    outbox.backoff = (0.01, 0.02)
+    transport.faults[GROUP.id] = [TemporaryFailure("connection reset"), TemporaryFailure("502")]
+    await outbox.post(GROUP, [text("hello")])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["hello"]
+    assert listener.events == [("delivered", GROUP.id, ("hello",), "m1")]
+
+
+async def test_a_moved_chat_is_followed_and_the_core_told_once(wired):
+    outbox, transport, listener = wired
+    transport.faults[GROUP.id] = [ChatMoved("-100777")]
+    await outbox.post(GROUP, [text("question", game=True)])
+    await outbox.idle()
+    assert transport.bodies("-100777") == ["question"]
+    assert listener.events[0] == ("moved", GROUP.id, "-100777")
+    assert listener.events[1][:3] == ("delivered", "-100777", ("question",))
+    await outbox.post(Chat("t", "-100777", True), [text("later")])
+    await outbox.idle()
+    assert transport.bodies("-100777") == ["question", "later"]
+
+
+async def test_a_gone_chat_drops_its_queue_and_the_core_hears_it_once(wired):
+    outbox, transport, listener = wired
+    transport.faults[GROUP.id] = [ChatGone("removed", "bot was kicked")]
+    await outbox.post(GROUP, [text("a", game=True), text("b")])
+    await outbox.post(OTHER, [text("c")])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == []
+    assert ("gone", GROUP.id, "removed") in listener.events
+    assert transport.bodies(OTHER.id) == ["c"]
+
+
+async def test_an_adapter_that_fails_unexpectedly_loses_that_message_only(wired):
+    outbox, transport, listener = wired
+    transport.max_chars = 0
+    transport.faults[GROUP.id] = [KeyError("bug in the adapter")]
+    await outbox.post(GROUP, [text("a")])
+    await outbox.post(GROUP, [text("b")])
+    await outbox.idle()
+    assert listener.events[0][0] == "undelivered" and "KeyError" in listener.events[0][2]
+    assert transport.bodies(GROUP.id) == ["b"]
+
+
+async def test_an_undeliverable_message_is_reported_and_what_the_core_says_instead_is_sent(wired):
+    outbox, transport, listener = wired
+    listener.instead = [text("sorry", fallback=True)]
+    transport.faults[GROUP.id] = [Undeliverable("can't parse entities")]
+    await outbox.post(GROUP, [text("broken")])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["sorry"]
+    assert listener.events[0] == ("undelivered", GROUP.id, "can't parse entities")
+
+
+async def test_a_failing_apology_is_only_logged_never_apologised_for(wired):
+    outbox, transport, listener = wired
+    listener.instead = [text("sorry", fallback=True)]
+    transport.faults[GROUP.id] = [Undeliverable("bad"), Undeliverable("bad again")]
+    await outbox.post(GROUP, [text("broken")])
+    await outbox.idle()
+    assert [e[0] for e in listener.events] == ["undelivered"]
+    assert transport.bodies(GROUP.id) == []
+
+
+async def test_a_reply_for_one_person_is_never_shown_in_a_group(wired):
+    outbox, transport, _ = wired
+    an = User("t", "1", "An")
+    await outbox.post(GROUP, [text("✅ Chính xác (A. EU)!", to=an), text("public")])
+    await outbox.post(Chat("t", "1", False), [text("private here is fine", to=an)])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["public"]
+    assert transport.bodies("1") == ["private here is fine"]
+
+
+async def test_settled_waits_until_what_is_being_sent_has_been_reported(wired):
+    outbox, transport, listener = wired
+    release = asyncio.Event()
+    real_delivered = listener.delivered
+
+    async def slow_delivered(*args):
+        await release.wait()
+        await real_delivered(*args)
+
+    listener.delivered = slow_delivered
+    await outbox.post(GROUP, [text("poll", game=True)])
+    await asyncio.sleep(0.02)
+    waiter = asyncio.create_task(outbox.settled())
+    await asyncio.sleep(0.02)
+    assert not waiter.done()
+    release.set()
+    await asyncio.wait_for(waiter, 1)
+    assert listener.events and listener.events[0][0] == "delivered"
+
+
+async def test_close_sends_what_it_can_in_time_and_counts_the_rest():
+    transport = Transport(limits=Limits(group=(1, 10.0), private=None, overall=None), max_chars=0)
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text("first"), text("second"), text("third")])
+    began = time.monotonic()
+    left = await outbox.close(timeout=0.2)
+    assert time.monotonic() - began < 1
+    assert transport.bodies(GROUP.id) == ["first"] and left == 2
+    await outbox.post(GROUP, [text("after close")])
+    assert outbox.waiting() == 2
+
+
+async def test_a_worker_that_dies_unexpectedly_is_reported_to_the_supervisor(wired):
+    outbox, transport, _ = wired
+
+    def broken(queue):
+        raise RuntimeError("bug")
+
+    outbox._next_batch = broken
+    await outbox.post(GROUP, [text("x")])
+    with pytest.raises(RuntimeError, match="bug"):
+        await asyncio.wait_for(outbox.failed, 1)

@@ -1,7 +1,10 @@
 """The console adapter: talk to the bot in a terminal, or drive it line by line as JSON.
 
-Interactive (`studybot console`): type a command or an answer; `NAME: text` speaks as another
-user; a number alone presses that button of the last message. The clock is real.
+A plain adapter like the others (adapters/contract.py): what the core says goes through the
+outbox and comes out here. Interactive (`studybot console`, or `studybot run` without a token):
+type a command or an answer; `NAME: text` speaks as another user; a number alone presses that
+button of the last message. The clock is real; logs go to a file so the terminal shows only
+the chat, and a message the clock pushes (a reveal) redraws the prompt.
 
 Machine mode (`studybot console --jsonl`): one JSON object a line each way, a manual clock that
 moves only with {"at": ISO} and a seeded random source (--seed), so a scripted session is
@@ -12,19 +15,16 @@ from __future__ import annotations
 
 import asyncio
 import json
-import random
-import signal
 import sys
 from datetime import datetime
-from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Sequence, TextIO
 
-from bot.app import open_bot, tick_forever
-from studybot.app import load_or_explain
-from bot.clock import ManualClock, SystemClock
+from bot.clock import ManualClock
+from bot.delivery.transport import NO_LIMITS, Receipt
 from bot.events import Chat, Command, Event, Press, TypedText, User, parse_command
+from bot.i18n import catalog
+from bot.platform import CONSOLE
 from bot.replies import Reply
-from bot.settings import Settings
 
 PLATFORM = "console"
 DEFAULT_CHAT = "lop"
@@ -51,19 +51,6 @@ def reply_json(chat: Chat, reply: Reply) -> dict[str, Any]:
     if reply.to is not None:
         out["to"] = reply.to.id
     return out
-
-
-class JsonlOutbox:
-    def __init__(self, out: TextIO):
-        self.out = out
-
-    def write(self, obj: dict[str, Any]) -> None:
-        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self.out.flush()
-
-    async def send(self, chat: Chat, replies: list[Reply]) -> None:
-        for reply in replies:
-            self.write(reply_json(chat, reply))
 
 
 def _event_from_line(obj: Any) -> Event:
@@ -99,42 +86,116 @@ def parse_instant(text: Any) -> datetime:
     return instant
 
 
-async def run_jsonl(bot, clock: ManualClock, lines: TextIO, outbox: JsonlOutbox) -> None:
-    await bot.run_due()
-    for number, line in enumerate(lines, 1):
-        line = line.strip()
-        if line:
-            try:
-                obj = json.loads(line)
-                if isinstance(obj, dict) and "at" in obj:
-                    clock.move_to(parse_instant(obj["at"]))
-                else:
-                    event = _event_from_line(obj)
-                    await outbox.send(event.chat, await bot.handle(event))
-                await bot.run_due()   # as the real clock's ticker would, without moving time
-            except json.JSONDecodeError as exc:
-                outbox.write({"error": f"not a JSON object: {exc.msg} (column {exc.colno})"})
-            except ValueError as exc:
-                outbox.write({"error": str(exc)})
-        outbox.write({"ack": number})
+class ConsoleAdapter:
+    """The terminal as a platform: every reply is one message, private ones marked."""
 
+    platform = PLATFORM
+    capabilities = CONSOLE
+    limits = NO_LIMITS
 
-class TerminalOutbox:
-    """Prints replies for a person; remembers the last buttons so a number presses one."""
+    def __init__(self, stdin: TextIO, stdout: TextIO, jsonl: bool = False, clock: ManualClock | None = None,
+                 language: str = "vi"):
+        self.stdin, self.out, self.jsonl, self.clock = stdin, stdout, jsonl, clock
+        self.tr = catalog(language)
+        self.buttons: list[str] = []        # the last buttons shown: a number presses one
+        self.user = DEFAULT_USER
+        self.prompting = False
+        self.bot = self.outbox = None
+        self._stop = asyncio.Event()
 
-    def __init__(self, out: TextIO):
-        self.out = out
-        self.buttons: list[str] = []
+    # --- the transport -------------------------------------------------------------------------
+    def render(self, chat: Chat, replies: Sequence[Reply]) -> list[Reply]:
+        return list(replies)
 
-    async def send(self, chat: Chat, replies: list[Reply]) -> None:
-        for reply in replies:
-            who = f" [chỉ {reply.to.name} thấy]" if reply.to else ""
-            self.out.write(f"\n🤖{who} {reply.text.plain()}\n")
-            if reply.buttons:
-                self.buttons = [b.id for b in reply.buttons]
-                labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, 1))
-                self.out.write(f"   {labels}\n")
+    async def send(self, chat: Chat, reply: Reply) -> Receipt:
+        if self.jsonl:
+            self.write(reply_json(chat, reply))
+            return Receipt()
+        who = " " + self.tr("console.only_for", name=reply.to.name) if reply.to else ""
+        self.out.write(f"\n🤖{who} {reply.text.plain()}\n")
+        if reply.buttons:
+            self.buttons = [b.id for b in reply.buttons]
+            labels = "  ".join(f"[{n}] {b.label}" for n, b in enumerate(reply.buttons, 1))
+            self.out.write(f"   {labels}\n")
+        if self.prompting:                   # a message the clock pushed: draw the prompt again
+            self.out.write(f"{self.user}> ")
         self.out.flush()
+        return Receipt()
+
+    def write(self, obj: dict[str, Any]) -> None:
+        self.out.write(json.dumps(obj, ensure_ascii=False) + "\n")
+        self.out.flush()
+
+    # --- life ----------------------------------------------------------------------------------
+    async def start(self, bot, outbox) -> None:
+        self.bot, self.outbox = bot, outbox
+
+    async def wait(self) -> None:
+        """Until the input ends or a stop is asked for."""
+        reading = asyncio.ensure_future(self._jsonl() if self.jsonl else self._interactive())
+        stopping = asyncio.ensure_future(self._stop.wait())
+        await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        for task in (reading, stopping):
+            if not task.done():
+                task.cancel()
+        await asyncio.gather(reading, stopping, return_exceptions=True)
+        if reading.done() and not reading.cancelled() and reading.exception() is not None:
+            raise reading.exception()
+
+    async def stop(self) -> None:
+        self._stop.set()
+
+    async def close(self) -> None:
+        pass
+
+    async def _say(self, event: Event) -> None:
+        await self.outbox.post(event.chat, await self.bot.handle(event))
+        await self.outbox.idle()
+
+    async def _jsonl(self) -> None:
+        await self._due()
+        for number, line in enumerate(self.stdin, 1):
+            line = line.strip()
+            if line:
+                try:
+                    obj = json.loads(line)
+                    if isinstance(obj, dict) and "at" in obj:
+                        self.clock.move_to(parse_instant(obj["at"]))
+                    else:
+                        await self._say(_event_from_line(obj))
+                    await self._due()      # as the real clock's ticker would, without moving time
+                except json.JSONDecodeError as exc:
+                    self.write({"error": f"not a JSON object: {exc.msg} (column {exc.colno})"})
+                except ValueError as exc:
+                    self.write({"error": str(exc)})
+            self.write({"ack": number})
+
+    async def _due(self) -> None:
+        await self.bot.run_due()
+        await self.outbox.idle()
+
+    async def _interactive(self) -> None:
+        reader = await _stdin_lines(self.stdin)
+        self.out.write(self.tr("console.welcome") + "\n")
+        while True:
+            self.out.write(f"{self.user}> ")
+            self.out.flush()
+            self.prompting = True
+            raw = await reader.readline()
+            self.prompting = False
+            if not raw:
+                return
+            line = raw.decode("utf-8", errors="replace").strip()
+            if not line:
+                continue
+            head, sep, rest = line.partition(":")
+            if sep and head and " " not in head.strip() and not head.startswith("/"):
+                self.user, line = head.strip(), rest.strip()
+            if line.isdigit() and 1 <= int(line) <= len(self.buttons):
+                event = to_event(self.user, None, self.buttons[int(line) - 1], admin=True)
+            else:
+                event = to_event(self.user, line, None, admin=True)
+            await self._say(event)
 
 
 async def _stdin_lines(stdin: TextIO) -> asyncio.StreamReader:
@@ -146,78 +207,3 @@ async def _stdin_lines(stdin: TextIO) -> asyncio.StreamReader:
         reader.feed_data(stdin.read().encode("utf-8") if hasattr(stdin, "read") else b"")
         reader.feed_eof()
     return reader
-
-
-async def run_interactive(bot, outbox: TerminalOutbox, stdin: TextIO) -> None:
-    """Until end of input, SIGINT or SIGTERM: then stop reading, let the writes in flight
-    finish, and return so that the database is closed cleanly."""
-    loop = asyncio.get_running_loop()
-    stop = asyncio.Event()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, stop.set)
-    ticker = asyncio.create_task(tick_forever(bot))
-    reader = await _stdin_lines(stdin)
-    outbox.out.write("studybot console — gõ /help để xem các lệnh; 'TÊN: nội dung' để nói như người "
-                     "khác; một con số để bấm nút; Ctrl-D để thoát.\n")
-    user = DEFAULT_USER
-    stopping = asyncio.ensure_future(stop.wait())
-    try:
-        while not stop.is_set():
-            outbox.out.write(f"{user}> ")
-            outbox.out.flush()
-            reading = asyncio.ensure_future(reader.readline())
-            await asyncio.wait({reading, stopping}, return_when=asyncio.FIRST_COMPLETED)
-            if not reading.done():
-                reading.cancel()
-                break
-            raw = reading.result()
-            if not raw:
-                break
-            line = raw.decode("utf-8", errors="replace").strip()
-            if not line:
-                continue
-            head, sep, rest = line.partition(":")
-            if sep and head and " " not in head.strip() and not head.startswith("/"):
-                user, line = head.strip(), rest.strip()
-            if line.isdigit() and 1 <= int(line) <= len(outbox.buttons):
-                event = to_event(user, None, outbox.buttons[int(line) - 1], admin=True)
-            else:
-                event = to_event(user, line, None, admin=True)
-            await outbox.send(event.chat, await bot.handle(event))
-    finally:
-        stopping.cancel()
-        ticker.cancel()
-        await asyncio.gather(ticker, return_exceptions=True)
-        for sig in (signal.SIGINT, signal.SIGTERM):
-            loop.remove_signal_handler(sig)
-
-
-def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
-                stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0,
-                settings: Settings | None = None) -> int:
-    course = load_or_explain(content_dir)
-    if course is None:
-        return 1
-    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
-
-    async def main() -> None:
-        if jsonl:
-            outbox = JsonlOutbox(stdout)
-            clock = ManualClock(parse_instant(start) if start else SystemClock().now())
-            async with open_bot(content_dir, db_path, clock, outbox, random.Random(seed), settings,
-                                course=course) as bot:
-                await run_jsonl(bot, clock, stdin, outbox)
-        else:
-            outbox = TerminalOutbox(stdout)
-            async with open_bot(content_dir, db_path, SystemClock(), outbox, random.Random(), settings,
-                                course=course) as bot:
-                await run_interactive(bot, outbox, stdin)
-
-    try:
-        asyncio.run(main())
-    except ValueError as exc:   # a bad --start
-        print(f"studybot: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:
-        pass
-    return 0

@@ -1,9 +1,18 @@
 """The Telegram adapter: python-telegram-bot 22 <-> the platform-neutral core.
 
 It only translates. Updates become core events (commands with or without @botname, button
-presses, poll votes, typed replies, inline queries); core replies become HTML messages with
-inline keyboards, or native quiz polls when a question fits Telegram's poll limits. Everything
-is sent through adapters.pacing (Telegram's published limits; "retry after" is waited out).
+presses, poll votes, typed messages, inline queries, the bot's membership, a group's upgrade to
+a supergroup); the core's replies go to the outbox, which sends them through `render`/`send`
+within Telegram's limits: HTML messages with inline keyboards, or native quiz polls.
+
+Receiving never waits for sending: updates of different chats are handled at the same time,
+those of one chat in order (PerChatUpdates), and every handler hands its replies to the outbox
+and returns. A button press is answered (answerCallbackQuery) within `ack_within` seconds.
+
+Telegram has no replies visible to one member of a group. A reply for one person goes to their
+private chat with the bot if they ever opened it; otherwise a verdict on an answer becomes a 👀
+reaction on their message (the verdict comes with the reveal), and anything else a short public
+pointer to the private chat, which holds nothing of the private reply.
 
 Run with TELEGRAM_BOT_TOKEN set: `studybot run`. TELEGRAM_BASE_URL points at a self-hosted Bot
 API server (the tests use it for a fake one on 127.0.0.1).
@@ -15,26 +24,33 @@ import asyncio
 import hashlib
 import html
 import logging
+from dataclasses import dataclass
+from typing import Any, Sequence
 from urllib.parse import urlparse
 
 from telegram import (
-    BotCommand, InlineKeyboardButton, InlineKeyboardMarkup, InlineQueryResultArticle,
-    InputTextMessageContent, Update,
+    BotCommand, BotCommandScopeAllChatAdministrators, BotCommandScopeDefault, InlineKeyboardButton,
+    InlineKeyboardMarkup, InlineQueryResultArticle, InputTextMessageContent, ReactionTypeEmoji, Update,
 )
 from telegram.constants import ChatMemberStatus, ChatType, ParseMode, PollLimit
-from telegram.error import Forbidden, RetryAfter as TelegramRetryAfter, TelegramError
+from telegram.error import (
+    BadRequest, ChatMigrated, Conflict, Forbidden, InvalidToken, NetworkError, RetryAfter, TelegramError,
+)
 from telegram.ext import (
-    Application, ApplicationBuilder, CallbackQueryHandler, ContextTypes, InlineQueryHandler,
-    MessageHandler, PollAnswerHandler, filters,
+    Application, ApplicationBuilder, BaseUpdateProcessor, CallbackQueryHandler, ChatMemberHandler,
+    ContextTypes, InlineQueryHandler, MessageHandler, PollAnswerHandler, filters,
 )
 
-from adapters.pacing import PacedOutbox, RetryAfter
-from bot.commands import needs_admin_check
+from adapters.contract import Fatal
+from bot.commands import COMMANDS, needs_admin_check
+from bot.delivery.transport import (
+    ChatGone, ChatMoved, Limits, Receipt, RetryLater, TemporaryFailure, Undeliverable,
+)
 from bot.events import Chat, Command, Press, TypedText, User, parse_command
-from bot.help import command_descriptions
-from bot.replies import QuestionCard, Reply
-from bot.service import StudyBot
-from bot.text import Rich
+from bot.i18n import LANGUAGES, catalog
+from bot.platform import Capabilities
+from bot.replies import Button, QuestionCard, Reply
+from bot.text import Rich, plain
 
 log = logging.getLogger(__name__)
 
@@ -43,7 +59,8 @@ MESSAGE_LIMIT = 4096
 TOAST_LIMIT = 200
 POLL_OPEN_MIN, POLL_OPEN_MAX = 5, 30 * 24 * 3600
 TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "code": ("<code>", "</code>"), "": ("", "")}
-APOLOGY = "Xin lỗi, mình chưa gửi được câu trả lời này. Hãy thử lại sau."
+RECEIVED = "👀"            # a typed answer arrived (its verdict comes at the reveal)
+CAPABILITIES = Capabilities(reads_chat=True, answer_form=False, native_quiz=True, private_in_group=False)
 
 
 def render_html(text: Rich) -> str:
@@ -91,14 +108,28 @@ def fits_quiz_poll(card: QuestionCard) -> bool:
             and card.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS)
 
 
-def keyboard(reply: Reply) -> InlineKeyboardMarkup | None:
-    if not reply.buttons:
-        return None
-    short = all(len(b.label) <= 6 for b in reply.buttons)
-    per_row = 4 if short else 1
-    rows = [[InlineKeyboardButton(b.label, callback_data=b.id) for b in reply.buttons[n:n + per_row]]
-            for n in range(0, len(reply.buttons), per_row)]
-    return InlineKeyboardMarkup(rows)
+def keyboard(replies: Sequence[Reply]) -> InlineKeyboardMarkup | None:
+    """Each reply's buttons as rows of their own: short labels (A B C D) four to a row."""
+    rows = []
+    for reply in replies:
+        short = all(len(b.label) <= 6 for b in reply.buttons)
+        per_row = 4 if short else 1
+        for n in range(0, len(reply.buttons), per_row):
+            rows.append([InlineKeyboardButton(b.label, url=b.url) if b.url else
+                         InlineKeyboardButton(b.label, callback_data=b.id)
+                         for b in reply.buttons[n:n + per_row]])
+    return InlineKeyboardMarkup(rows) if rows else None
+
+
+@dataclass(frozen=True)
+class TextMessage:
+    html: str
+    markup: InlineKeyboardMarkup | None = None
+
+
+@dataclass(frozen=True)
+class PollMessage:
+    card: QuestionCard
 
 
 def to_user(tg_user, is_admin: bool = False) -> User:
@@ -110,71 +141,149 @@ def to_chat(tg_chat) -> Chat:
     return Chat(PLATFORM, str(tg_chat.id), tg_chat.type != ChatType.PRIVATE)
 
 
-class TelegramAdapter:
-    """Owns the PTB Application; the core reaches Telegram only through `outbox`."""
+class PerChatUpdates(BaseUpdateProcessor):
+    """Updates of different chats at the same time, those of one chat in order. Button presses
+    are ordered per chat and user, poll votes per user (they carry no chat), so that a class
+    pressing at once is acknowledged at once."""
 
-    def __init__(self, token: str, base_url: str | None = None, polls: bool = True):
-        self.polls = polls     # questions that fit go out as native quiz polls; else buttons
-        builder = ApplicationBuilder().token(token)
+    def __init__(self, max_concurrent_updates: int = 256):
+        super().__init__(max_concurrent_updates)
+        self._locks: dict[tuple, asyncio.Lock] = {}
+
+    @staticmethod
+    def key(update: object) -> tuple:
+        if not isinstance(update, Update):
+            return ("other",)
+        if update.callback_query is not None:
+            chat = update.effective_chat
+            return ("press", chat.id if chat else None, update.callback_query.from_user.id)
+        if update.poll_answer is not None or update.inline_query is not None:
+            return ("user", update.effective_user.id if update.effective_user else None)
+        chat = update.effective_chat
+        return ("chat", chat.id) if chat is not None else ("other",)
+
+    async def do_process_update(self, update: object, coroutine) -> None:
+        key = self.key(update)
+        lock = self._locks.setdefault(key, asyncio.Lock())
+        try:
+            async with lock:
+                await coroutine
+        finally:
+            if not lock.locked() and self._locks.get(key) is lock:
+                del self._locks[key]
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        pass
+
+
+class TelegramAdapter:
+    platform = PLATFORM
+    capabilities = CAPABILITIES
+
+    def __init__(self, token: str, base_url: str | None = None, polls: bool = True,
+                 limits: Limits = Limits(), ack_within: float = 1.0, connect_attempts: int = 5,
+                 webhook_url: str | None = None, port: int = 8443):
+        self.polls = polls     # questions that fit go out as native quiz polls in groups
+        self.limits = limits
+        self.ack_within = ack_within
+        self.connect_attempts = connect_attempts
+        self.webhook_url, self.port = webhook_url, port
+        self.base_url = base_url or "https://api.telegram.org"
+        builder = ApplicationBuilder().token(token).concurrent_updates(PerChatUpdates())
         if base_url:
             base = base_url.rstrip("/")
             builder = builder.base_url(f"{base}/bot").base_file_url(f"{base}/file/bot")
         self.app: Application = builder.build()
-        self.outbox = PacedOutbox(self._send_one)
-        self.bot: StudyBot | None = None
-        self.app.add_handler(MessageHandler(filters.COMMAND, self.on_command))
+        self.bot = None
+        self.outbox = None
+        self._fatal: asyncio.Future | None = None
+        self._stopping = False
+        self._chores: set[asyncio.Task] = set()
+        messages = filters.UpdateType.MESSAGE        # an edited message is never run again
+        self.app.add_handler(MessageHandler(messages & filters.StatusUpdate.MIGRATE, self.on_migrate))
+        self.app.add_handler(MessageHandler(messages & filters.COMMAND, self.on_command))
         self.app.add_handler(CallbackQueryHandler(self.on_press))
         self.app.add_handler(PollAnswerHandler(self.on_poll_answer))
-        self.app.add_handler(MessageHandler(filters.TEXT & ~filters.COMMAND, self.on_text))
+        self.app.add_handler(MessageHandler(messages & filters.TEXT & ~filters.COMMAND, self.on_text))
         self.app.add_handler(InlineQueryHandler(self.on_inline))
+        self.app.add_handler(ChatMemberHandler(self.on_membership, ChatMemberHandler.MY_CHAT_MEMBER))
         self.app.add_error_handler(self.on_error)
 
-    def attach(self, bot: StudyBot) -> None:
-        self.bot = bot
-
-    # --- sending ---------------------------------------------------------------------------
-    async def _send_one(self, chat: Chat, reply: Reply) -> None:
-        try:
+    # --- rendering and sending (the outbox's transport) ----------------------------------------
+    def render(self, chat: Chat, replies: Sequence[Reply]) -> list[TextMessage | PollMessage]:
+        """A lone question that fits goes out as a quiz poll in a group; everything else as
+        HTML text, several replies sharing one message while it stays within 4096 characters."""
+        out: list[TextMessage | PollMessage] = []
+        texts: list[Reply] = []
+        for reply in replies:
             card = reply.question
-            if card is not None and self.polls and fits_quiz_poll(card):
-                message = await self.app.bot.send_poll(
+            if card is not None and self.polls and chat.is_group and fits_quiz_poll(card):
+                out += self._text_messages(texts)
+                texts = []
+                out.append(PollMessage(card))
+            else:
+                texts.append(reply)
+        return out + self._text_messages(texts)
+
+    @staticmethod
+    def _text_messages(replies: list[Reply]) -> list[TextMessage]:
+        if not replies:
+            return []
+        text = Rich()
+        for n, reply in enumerate(replies):
+            text = text + ("\n\n" if n else "") + reply.text
+        parts = split_html(text)
+        markup = keyboard(replies)
+        return [TextMessage(part, markup if n == len(parts) - 1 else None) for n, part in enumerate(parts)]
+
+    async def send(self, chat: Chat, message: TextMessage | PollMessage) -> Receipt:
+        try:
+            if isinstance(message, PollMessage):
+                card = message.card
+                sent = await self.app.bot.send_poll(
                     chat_id=int(chat.id), question=card.prompt, options=list(card.options),
                     type="quiz", is_anonymous=False, correct_option_ids=[card.correct],
                     explanation=card.explanation or None,
                     open_period=max(POLL_OPEN_MIN, min(card.open_seconds, POLL_OPEN_MAX)))
-                await self.bot.remember_message(PLATFORM, message.poll.id, chat, card.asked_id)
-                return
-            parts = split_html(reply.text)
-            for n, part in enumerate(parts):
-                last = n == len(parts) - 1
-                await self.app.bot.send_message(
-                    chat_id=int(chat.id), text=part, parse_mode=ParseMode.HTML,
-                    reply_markup=keyboard(reply) if last else None,
-                    disable_web_page_preview=True)
-        except TelegramRetryAfter as wait:
-            raise RetryAfter(wait.retry_after.total_seconds()
-                             if hasattr(wait.retry_after, "total_seconds") else wait.retry_after) from None
+                return Receipt(key=sent.poll.id, native=True)
+            await self.app.bot.send_message(chat_id=int(chat.id), text=message.html, parse_mode=ParseMode.HTML,
+                                            reply_markup=message.markup, disable_web_page_preview=True)
+            return Receipt()
+        except RetryAfter as wait:
+            seconds = wait.retry_after
+            raise RetryLater(seconds.total_seconds() if hasattr(seconds, "total_seconds") else seconds) from None
+        except ChatMigrated as moved:
+            raise ChatMoved(str(moved.new_chat_id)) from None
         except Forbidden as refused:
-            await self.bot.pause_daily(chat, f"Telegram refused: {refused.message}")
+            raise ChatGone("removed", refused.message) from None
+        except BadRequest as bad:
+            if "chat not found" in bad.message.lower():
+                raise ChatGone("deleted", bad.message) from None
+            raise Undeliverable(bad.message) from None
+        except InvalidToken as invalid:
+            self._fail(Fatal(f"TELEGRAM_BOT_TOKEN stopped working ({invalid.message}): put a valid token "
+                             "from @BotFather in TELEGRAM_BOT_TOKEN and start again"))
+            raise Undeliverable(invalid.message) from None
+        except NetworkError as trouble:             # includes timeouts
+            raise TemporaryFailure(str(trouble)) from None
         except TelegramError as error:
-            log.error("telegram send to %s failed: %s", chat.key, error)
-            await self._apologise(chat)
+            raise Undeliverable(error.message) from None
 
-    async def _apologise(self, chat: Chat) -> None:
-        """A plain short word to the chat when a reply could not be sent; its failure is only logged."""
-        try:
-            await self.app.bot.send_message(chat_id=int(chat.id), text=APOLOGY)
-        except TelegramError as error:
-            log.error("telegram apology to %s failed too: %s", chat.key, error)
-
-    # --- receiving -------------------------------------------------------------------------
+    # --- receiving -----------------------------------------------------------------------------
     async def _is_admin(self, update: Update) -> bool:
         message, chat = update.effective_message, update.effective_chat
         if chat.type == ChatType.PRIVATE:
             return True
         if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
             return True        # an anonymous admin posts as the chat itself
-        member = await self.app.bot.get_chat_member(chat.id, update.effective_user.id)
+        try:
+            member = await self.app.bot.get_chat_member(chat.id, update.effective_user.id)
+        except TelegramError as error:
+            log.warning("could not ask Telegram who administers %s: %s", chat.id, error)
+            return False
         return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -186,24 +295,40 @@ class TelegramAdapter:
         if addressee and addressee.lower() != (self.app.bot.username or "").lower():
             return             # /cmd@other_bot is not for us
         is_admin = await self._is_admin(update) if needs_admin_check(name, args) else False
-        event = Command(to_user(update.effective_user, is_admin), to_chat(update.effective_chat), name, args)
-        await self.outbox.send(event.chat, await self.bot.handle(event))
+        chat = to_chat(update.effective_chat)
+        replies = await self.bot.handle(Command(to_user(update.effective_user, is_admin), chat, name, args))
+        await self._route(chat, replies, message)
 
     async def on_text(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
         if update.effective_user is None or not message.text:
             return
-        event = TypedText(to_user(update.effective_user), to_chat(update.effective_chat), message.text)
-        await self.outbox.send(event.chat, await self.bot.handle(event))
+        chat = to_chat(update.effective_chat)
+        replies = await self.bot.handle(TypedText(to_user(update.effective_user), chat, message.text))
+        await self._route(chat, replies, message)
 
     async def on_press(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Acknowledged within `ack_within` seconds, with the private reply as a toast when the
+        core has it by then; otherwise it follows in the private chat, if there is one."""
         query = update.callback_query
         chat = to_chat(query.message.chat) if query.message else Chat(PLATFORM, str(query.from_user.id), False)
-        replies = await self.bot.handle(Press(to_user(query.from_user), chat, query.data or ""))
-        private = [r for r in replies if r.to is not None]
-        toast = " ".join(r.text.plain() for r in private)[:TOAST_LIMIT] or None
-        await query.answer(text=toast)
-        await self.outbox.send(chat, [r for r in replies if r.to is None])
+        work = asyncio.ensure_future(self.bot.handle(Press(to_user(query.from_user), chat, query.data or "")))
+        await asyncio.wait({work}, timeout=self.ack_within)
+        if work.done():
+            replies = work.result()
+            private = [r for r in replies if r.to is not None]
+            await self._acknowledge(query, " ".join(r.text.plain() for r in private))
+            await self.outbox.post(chat, [r for r in replies if r.to is None])
+            return
+        await self._acknowledge(query, "")
+        replies = await work
+        await self._route(chat, replies, None)
+
+    async def _acknowledge(self, query, toast: str) -> None:
+        try:
+            await query.answer(text=toast[:TOAST_LIMIT] or None)
+        except TelegramError as error:
+            log.warning("could not answer a button press in time: %s", error)
 
     async def on_poll_answer(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         answer = update.poll_answer
@@ -211,9 +336,26 @@ class TelegramAdapter:
             return             # a retracted vote
         chat, replies = await self.bot.answer_message(PLATFORM, answer.poll_id, to_user(answer.user),
                                                       answer.option_ids[0])
-        public = [r for r in replies if r.to is None]   # the poll itself shows the voter's result
-        if chat is not None and public:
-            await self.outbox.send(chat, public)
+        if chat is not None:   # the poll itself shows the voter's result: only public replies
+            await self.outbox.post(chat, [r for r in replies if r.to is None])
+
+    async def on_migrate(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """A group became a supergroup: the class's history moves to the new id."""
+        message = update.effective_message
+        if message.migrate_to_chat_id:
+            old, new = message.chat.id, message.migrate_to_chat_id
+        else:
+            old, new = message.migrate_from_chat_id, message.chat.id
+        await self.bot.chat_moved(Chat(PLATFORM, str(old), True), Chat(PLATFORM, str(new), True))
+
+    async def on_membership(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        member = update.my_chat_member
+        status = member.new_chat_member.status
+        chat = to_chat(member.chat)
+        if status in (ChatMemberStatus.LEFT, ChatMemberStatus.BANNED):
+            await self.bot.chat_gone(chat, "removed")
+        else:
+            log.info("the bot is %s in %s", status, chat.key)
 
     async def on_inline(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         query = update.inline_query
@@ -228,36 +370,138 @@ class TelegramAdapter:
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         log.error("telegram update failed: %s", context.error, exc_info=context.error)
 
-    # --- lifecycle -------------------------------------------------------------------------
-    async def start(self, webhook_url: str | None = None, port: int = 8443) -> None:
-        await self.app.initialize()
-        await self.app.bot.set_my_commands(
-            [BotCommand(name, description[:256]) for name, description in command_descriptions("vi")])
-        await self.app.bot.set_my_commands(
-            [BotCommand(name, description[:256]) for name, description in command_descriptions("en")],
-            language_code="en")
+    # --- where a reply for one person goes -----------------------------------------------------
+    async def _route(self, chat: Chat, replies: list[Reply], message) -> None:
+        await self.outbox.post(chat, [r for r in replies if r.to is None or not chat.is_group])
+        for reply in replies:
+            if reply.to is not None and chat.is_group:
+                await self._privately(chat, reply, message)
+
+    async def _privately(self, chat: Chat, reply: Reply, message) -> None:
+        private = await self.bot.private_chat_of(reply.to)
+        if private is not None:
+            await self.outbox.post(private, [Reply(reply.text, reply.buttons, verdict=reply.verdict)])
+        elif reply.verdict:
+            if message is not None:
+                self._chore(self._react(message, RECEIVED))
+        elif message is not None:
+            await self.outbox.post(chat, [await self._pointer(chat, reply.to)])
+        else:
+            log.info("a private reply to %s had no private chat to go to", reply.to.key)
+
+    async def _pointer(self, chat: Chat, user: User) -> Reply:
+        tr = await self.bot.catalog_of(chat)
+        link = f"https://t.me/{self.app.bot.username}?start=hi"
+        return Reply(plain(tr("private.pointer", name=user.name)), (Button("", tr("private.open"), link),))
+
+    async def _react(self, message, emoji: str) -> None:
+        try:
+            await self.app.bot.set_message_reaction(message.chat.id, message.message_id,
+                                                    [ReactionTypeEmoji(emoji)])
+        except TelegramError as error:
+            log.info("could not mark message %s in %s: %s", message.message_id, message.chat.id, error)
+
+    def _chore(self, coroutine) -> None:
+        """A small call nobody waits for (a reaction), still watched: its failure is logged."""
+        task = asyncio.create_task(coroutine)
+        self._chores.add(task)
+        task.add_done_callback(self._chore_done)
+
+    def _chore_done(self, task: asyncio.Task) -> None:
+        self._chores.discard(task)
+        if not task.cancelled() and task.exception() is not None:
+            log.error("a Telegram call failed", exc_info=task.exception())
+
+    # --- life ----------------------------------------------------------------------------------
+    async def start(self, bot, outbox) -> None:
+        self.bot, self.outbox = bot, outbox
+        self._fatal = asyncio.get_running_loop().create_future()
+        await self._connect()
+        await self._register_menus()
         await self.app.start()
-        if webhook_url:
+        if self.webhook_url:
             # Telegram sends this header with every update; others cannot post fake updates.
             secret = hashlib.sha256(self.app.bot.token.encode()).hexdigest()[:48]
             await self.app.updater.start_webhook(
-                listen="0.0.0.0", port=port, url_path=urlparse(webhook_url).path.lstrip("/"),
-                webhook_url=webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
+                listen="0.0.0.0", port=self.port, url_path=urlparse(self.webhook_url).path.lstrip("/"),
+                webhook_url=self.webhook_url, secret_token=secret, allowed_updates=Update.ALL_TYPES)
         else:
-            await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0)
+            await self.app.updater.start_polling(allowed_updates=Update.ALL_TYPES, poll_interval=0.0,
+                                                 error_callback=self._polling_error)
+
+    async def _connect(self) -> None:
+        """Log in (getMe), retrying an unreachable server with a line per attempt."""
+        delay = 1.0
+        for attempt in range(1, self.connect_attempts + 1):
+            try:
+                await self.app.initialize()
+                return
+            except InvalidToken:
+                raise Fatal("TELEGRAM_BOT_TOKEN was refused by Telegram: copy the token from @BotFather "
+                            "again into TELEGRAM_BOT_TOKEN") from None
+            except NetworkError as error:
+                if attempt == self.connect_attempts:
+                    raise Fatal(f"cannot reach Telegram at {self.base_url} ({error}) after {attempt} "
+                                "attempts: check the network, or TELEGRAM_BASE_URL") from None
+                log.warning("cannot reach Telegram at %s (%s); attempt %d of %d, next in %.0f s",
+                            self.base_url, error, attempt, self.connect_attempts, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30)
+
+    async def _register_menus(self) -> None:
+        """The / menu from the command table, in both languages; admins also see theirs."""
+        for language in LANGUAGES:
+            tr = catalog(language)
+            code = None if language == "vi" else language
+            everyone = [BotCommand(s.name, tr(f"cmd.{s.name}")[:256]) for s in COMMANDS if not s.admins_only]
+            admins = [BotCommand(s.name, tr(f"cmd.{s.name}")[:256]) for s in COMMANDS]
+            try:
+                await self.app.bot.set_my_commands(everyone, scope=BotCommandScopeDefault(), language_code=code)
+                await self.app.bot.set_my_commands(admins, scope=BotCommandScopeAllChatAdministrators(),
+                                                   language_code=code)
+            except TelegramError as error:
+                log.warning("could not set the command menu (%s): %s", language, error)
+
+    def _polling_error(self, error: TelegramError) -> None:
+        if isinstance(error, Conflict):
+            self._fail(Fatal("another process is receiving updates for this TELEGRAM_BOT_TOKEN: stop it "
+                             "(one bot process per token) and start again"))
+        else:
+            log.warning("polling Telegram failed, retrying: %s", error)
+
+    def _fail(self, fatal: Fatal) -> None:
+        if self._fatal is not None and not self._fatal.done():
+            self._fatal.set_exception(fatal)
+
+    async def wait(self) -> None:
+        """Until stopped; raises Fatal when Telegram cannot go on (the token stopped working)."""
+        polling = next((t for t in asyncio.all_tasks() if t.get_name() == "Updater:start_polling:polling_task"),
+                       None)
+        waits = {self._fatal} | ({polling} if polling else set())
+        await asyncio.wait(waits, return_when=asyncio.FIRST_COMPLETED)
+        if self._fatal.done():
+            self._fatal.result()
+        if polling is not None and polling.done() and not self._stopping:
+            error = None if polling.cancelled() else polling.exception()
+            if isinstance(error, InvalidToken):
+                raise Fatal("TELEGRAM_BOT_TOKEN stopped working (Telegram refused it): put a valid token "
+                            "from @BotFather in TELEGRAM_BOT_TOKEN and start again")
+            raise error or RuntimeError("receiving Telegram updates stopped unexpectedly")
 
     async def stop(self) -> None:
-        if self.app.updater.running:
+        """Stop receiving; sending still works (the outbox drains after this)."""
+        self._stopping = True
+        if self.app.updater is not None and self.app.updater.running:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
+
+    async def close(self) -> None:
+        for task in list(self._chores):
+            task.cancel()
+        await asyncio.gather(*self._chores, return_exceptions=True)
+        if self.app.running or self.app.updater.running:
+            await self.stop()
         await self.app.shutdown()
-
-
-async def serve_forever(adapter: TelegramAdapter, stop: asyncio.Event, webhook_url: str | None = None,
-                        port: int = 8443) -> None:
-    await adapter.start(webhook_url, port)
-    try:
-        await stop.wait()
-    finally:
-        await adapter.stop()
+        if self._fatal is not None and not self._fatal.done():
+            self._fatal.cancel()

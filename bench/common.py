@@ -7,7 +7,7 @@ import statistics
 from datetime import datetime
 from pathlib import Path
 
-from bot.app import open_bot
+from studybot.app import open_bot
 from bot.clock import ManualClock
 from bot.course.load import load_course
 

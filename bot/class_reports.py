@@ -2,68 +2,56 @@
 
 from __future__ import annotations
 
-from bot.core import Core
-from bot.events import Command, Press, User
 from bot.periods import week_key
 from bot.replies import Reply
 from bot.store import people, reports_store
-from bot.text import Rich, bold, italic, join, plain
+from bot.text import Rich, bold, italic, join
+from bot.turn import Args, Turn
 
 MAX_REASON = 300
 
 
-async def stats_reply(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    tr = await core.tr(chat_id)
-    if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain(tr("reports.admin_only")), to=command.user)]
+async def stats_command(turn: Turn, args: Args) -> list[Reply]:
+    """The class's activity and accuracy per topic, for the teacher alone."""
+    core, tr, chat_id = turn.core, turn.tr, turn.chat_id
+    if not turn.is_admin:
+        return [turn.aside(tr("reports.admin_only"))]
     timezone = await people.chat_timezone(core.db, chat_id)
-    members, answers, right = await reports_store.week_activity(core.db, chat_id, week_key(now, timezone))
+    members, answers, right = await reports_store.week_activity(core.db, chat_id, week_key(turn.now, timezone))
     lines: list[Rich | str] = [bold(tr("stats.title"))]
     accuracy = tr("stats.accuracy", percent=round(100 * right / answers)) if answers else ""
     lines.append(tr("stats.week", members=members, answers=answers, accuracy=accuracy))
     topics = await reports_store.topic_accuracy(core.db, chat_id)
     if topics:
-        lines.append(plain(tr("stats.by_topic")))
+        lines.append(tr("stats.by_topic"))
         for topic, count, correct in topics:
             title = core.course.topics[topic].title if topic in core.course.topics else topic
             lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
         lines.append(tr("stats.none"))
-    return [Reply(join(lines))]
+    return [turn.tell(join(lines))]
 
 
-async def report_command(core: Core, command: Command) -> list[Reply]:
-    question_id, _, reason = command.args.strip().partition(" ")
-    if not question_id:
-        tr = await core.tr(command.chat)
-        return [Reply(plain(tr("report.usage")), to=command.user)]
-    return await _report(core, command.user, command, question_id, reason)
+async def report_command(turn: Turn, args: Args) -> list[Reply]:
+    return await report(turn, args["id"], args["reason"] or "")
 
 
-async def report_press(core: Core, press: Press, question_id: str) -> list[Reply]:
-    return await _report(core, press.user, press, question_id, "")
-
-
-async def _report(core: Core, user: User, event, question_id: str, reason: str) -> list[Reply]:
+async def report(turn: Turn, question_id: str, reason: str) -> list[Reply]:
+    """A student flags a question as wrong or unclear (/report, or the button under a reveal)."""
     question_id = question_id.strip().lower()
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, event.chat, now)
-    tr = await core.tr(chat_id)
-    if question_id not in core.course.questions:
-        return [Reply(plain(tr("report.unknown")), to=user)]
-    user_id = await people.ensure_user(core.db, user, now)
-    new = await reports_store.add_report(core.db, question_id, chat_id, user_id,
-                                         " ".join(reason.split())[:MAX_REASON], now)
-    return [Reply(plain(tr("report.thanks" if new else "report.again", id=question_id)), to=user)]
+    tr = turn.tr
+    if question_id not in turn.core.course.questions:
+        return [turn.aside(tr("report.unknown"))]
+    new = await reports_store.add_report(turn.core.db, question_id, turn.chat_id, turn.user_id,
+                                         " ".join(reason.split())[:MAX_REASON], turn.now)
+    return [turn.aside(tr("report.thanks" if new else "report.again", id=question_id))]
 
 
-async def reports_reply(core: Core, command: Command) -> list[Reply]:
-    chat_id = await people.ensure_chat(core.db, command.chat, core.clock.now())
-    tr = await core.tr(chat_id)
-    if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain(tr("reports.admin_only")), to=command.user)]
+async def reports_command(turn: Turn, args: Args) -> list[Reply]:
+    """The questions students of this chat reported, for the teacher alone."""
+    core, tr, chat_id = turn.core, turn.tr, turn.chat_id
+    if not turn.is_admin:
+        return [turn.aside(tr("reports.admin_only"))]
     reports = await reports_store.reports_in_chat(core.db, chat_id)
     lines: list[Rich | str] = [bold(tr("reports.title"))]
     if not reports:
@@ -74,4 +62,4 @@ async def reports_reply(core: Core, command: Command) -> list[Reply]:
         lines.append(tr("reports.line", id=question_id, count=count, prompt=prompt))
         if reasons:
             lines.append(italic(tr("reports.reasons", reasons=reasons[:200])))
-    return [Reply(join(lines))]
+    return [turn.tell(join(lines))]

@@ -8,11 +8,12 @@ from datetime import timedelta
 
 from bot.clock import Clock
 from bot.model.course import Course
-from bot.events import Chat
 from bot.i18n import Catalog, catalog
+from bot.platform import CONSOLE, Capabilities
 from bot.replies import Outbox
 from bot.search import ConceptIndex
 from bot.settings import Settings
+from bot.store import people
 from bot.store.database import Database
 
 
@@ -24,17 +25,18 @@ class Core:
     outbox: Outbox
     rng: random.Random = field(default_factory=random.Random)
     settings: Settings = field(default_factory=Settings)
+    platforms: dict[str, Capabilities] = field(default_factory=dict)
     index: ConceptIndex = field(init=False)
 
     def __post_init__(self) -> None:
         self.index = ConceptIndex(self.course)
 
-    async def tr(self, chat: Chat | int) -> Catalog:
+    async def tr(self, chat_id: int) -> Catalog:
         """The message catalogue of a chat (its /lang choice, else the default language)."""
-        from bot.store import people
-
-        chat_id = chat if isinstance(chat, int) else await people.ensure_chat(self.db, chat, self.clock.now())
         return catalog(await people.chat_language(self.db, chat_id) or self.settings.language)
+
+    def can(self, platform: str) -> Capabilities:
+        return self.platforms.get(platform, CONSOLE)
 
     @property
     def grace(self) -> timedelta:

@@ -10,20 +10,21 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from bot.commands import DAILY_ADMIN_ACTIONS
 from bot.core import Core
 from bot.daily_schedule import current_window, next_post, parse_time
-from bot.events import Command
 from bot.i18n import Catalog
-from bot.periods import is_timezone, zone
+from bot.model.play import Asked
+from bot.periods import canonical_timezone, zone
 from bot.quiz.messages import question_reply, reveal_reply
 from bot.quiz.picking import pick_daily
 from bot.quiz.present import present
 from bot.replies import Reply
+from bot.rounds import answer_button, true_false_labels, typed_hint
 from bot.store import daily_store, people, quiz_store
-from bot.model.play import Asked
 from bot.text import bold, join, plain
+from bot.turn import Args, Turn
 
+PAUSES = ("removed", "deleted", "undeliverable")   # why a schedule is paused (daily_schedules.paused_reason)
 
 
 def local_label(tr: Catalog, instant: datetime, timezone: str) -> str:
@@ -32,51 +33,48 @@ def local_label(tr: Catalog, instant: datetime, timezone: str) -> str:
               time=f"{local:%H:%M}")
 
 
-async def daily_command(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    tr = await core.tr(chat_id)
-    words = command.args.split()
-    action = words[0].lower() if words else ""
-    schedule = await daily_store.schedule_of(core.db, chat_id)
-    if not action:
-        if not command.chat.is_group and (schedule is None or not schedule.enabled):
-            action, words = "on", ["on"]   # /daily in a private chat subscribes the user
-        else:
-            return [state_reply(tr, schedule, now)]
-    if action not in DAILY_ADMIN_ACTIONS:
-        return [Reply(plain(tr("daily.usage")))]
-    if command.chat.is_group and not command.user.is_admin:
-        return [Reply(plain(tr("daily.admin_only")), to=command.user)]
+async def daily_command(turn: Turn, args: Args) -> list[Reply]:
+    core, tr = turn.core, turn.tr
+    action, value = args["action"], (args["value"] or "").strip()
+    schedule = await daily_store.schedule_of(core.db, turn.chat_id)
+    if action is None:
+        if turn.chat.is_group or (schedule is not None and schedule.enabled):
+            return [state_reply(tr, schedule, turn.now)]
+        action = "on"                    # /daily in a private chat subscribes the user
+    if not turn.is_admin:
+        return [turn.aside(tr("daily.admin_only"))]
     post_time = schedule.post_time if schedule else core.settings.daily_time
     enabled = schedule.enabled if schedule else False
     if action == "on":
-        if len(words) > 1:
-            post_time = parse_time(words[1]) or ""
+        if value:
+            post_time = parse_time(value) or ""
             if not post_time:
-                return [Reply(plain(tr("daily.bad_time_on")))]
+                return [turn.aside(tr("daily.bad_time_on"))]
         enabled = True
     elif action == "off":
         enabled = False
     elif action == "time":
-        post_time = parse_time(words[1]) if len(words) > 1 else None
+        post_time = parse_time(value) or ""
         if not post_time:
-            return [Reply(plain(tr("daily.bad_time")))]
+            return [turn.aside(tr("daily.bad_time"))]
     elif action == "tz":
-        name = words[1] if len(words) > 1 else ""
-        if not is_timezone(name):
-            return [Reply(plain(tr("daily.bad_zone")))]
-        await people.set_chat_timezone(core.db, chat_id, name)
+        name = canonical_timezone(value)
+        if name is None:
+            return [turn.aside(tr("daily.bad_zone"))]
+        await people.set_chat_timezone(core.db, turn.chat_id, name)
         if schedule is None:
-            return [Reply(plain(tr("daily.zone_set", zone=name)))]
-    await daily_store.save_schedule(core.db, chat_id, enabled, post_time,
-                                    core.settings.reveal_before_minutes, now)
-    return [state_reply(tr, await daily_store.schedule_of(core.db, chat_id), now)]
+            return [turn.say(tr("daily.zone_set", zone=name))]
+    await daily_store.save_schedule(core.db, turn.chat_id, enabled, post_time,
+                                    core.settings.reveal_before_minutes, turn.now)
+    return [state_reply(tr, await daily_store.schedule_of(core.db, turn.chat_id), turn.now)]
 
 
 def state_reply(tr: Catalog, schedule: daily_store.Schedule | None, now: datetime) -> Reply:
     if schedule is None or not schedule.enabled:
         return Reply(plain(tr("daily.off")))
+    if schedule.paused_reason:
+        code = schedule.paused_reason if schedule.paused_reason in PAUSES else "removed"
+        return Reply(join([bold(tr("daily.paused_title")), tr(f"daily.paused_{code}")]))
     upcoming = next_post(now, schedule.post_time, schedule.timezone)
     lines = [
         bold(tr("daily.on_title")),
@@ -84,8 +82,6 @@ def state_reply(tr: Catalog, schedule: daily_store.Schedule | None, now: datetim
         tr("daily.next", when=local_label(tr, upcoming, schedule.timezone)),
         tr("daily.reveal_rule", minutes=schedule.reveal_before_minutes),
     ]
-    if schedule.paused_reason:
-        lines.append(tr("daily.paused", reason=schedule.paused_reason))
     return Reply(join(lines))
 
 
@@ -96,7 +92,7 @@ async def post_due(core: Core) -> None:
         replies = await _post_for(core, schedule, now)
         if replies:
             chat, _ = await people.chat_by_id(core.db, schedule.chat_id)
-            await core.outbox.send(chat, replies)
+            await core.outbox.post(chat, replies)
 
 
 async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -> list[Reply]:
@@ -114,17 +110,19 @@ async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -
     question = pick_daily(core.course.questions.values(), recent, previous, core.rng)
     if question is None:
         return []
-    presented = present(question, core.rng)
+    tr = await core.tr(schedule.chat_id)
+    presented = present(question, core.rng, true_false_labels(tr))
     asked_id = await quiz_store.ask(core.db, schedule.chat_id, presented, question.topic, now,
                                     window.reveal_at, daily_day=window.key)
     if asked_id is None:
         return []
-    tr = await core.tr(schedule.chat_id)
+    chat, _ = await people.chat_by_id(core.db, schedule.chat_id)
     header = tr("daily.header", date=f"{window.day:%d/%m/%Y}",
                 until=local_label(tr, window.reveal_at, schedule.timezone))
     open_seconds = int((window.reveal_at - now).total_seconds())
     return [question_reply(core.course, asked_id, question, presented, header, open_seconds,
-                           tr("daily.typed_hint"))]
+                           typed_hint(core, tr, chat.platform, chat.is_group, "daily"),
+                           answer_button(core, tr, chat.platform, asked_id))]
 
 
 async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:
@@ -142,4 +140,4 @@ async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:
     summary = tr("daily.summary", answered=len(answers), right=len(right))
     if right:
         summary += tr("daily.fastest", names=", ".join(a.name for a in right[:3]))
-    return [Reply(join([reply.text, summary]), reply.buttons)]
+    return [Reply(join([reply.text, summary]), reply.buttons, game=True)]

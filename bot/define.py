@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-
 from bot.cards import concept_card, define_button
 from bot.model.course import Course
 from bot.i18n import Catalog
@@ -11,6 +10,7 @@ from bot.normalize import clean_display
 from bot.replies import Reply
 from bot.search import ConceptIndex
 from bot.text import bold, italic, join, plain, shorten
+from bot.turn import Args, Turn
 
 EXAMPLES = ("hội nhập quốc tế", "HNQT", "toan cau hoa", "FTA", "NQ 22")
 
@@ -41,6 +41,11 @@ def define_reply(tr: Catalog, course: Course, index: ConceptIndex, query: str, r
         return Reply(plain(tr("define.suggest", query=shown)),
                      tuple(define_button(c) for c in result.suggestions))
     return Reply(plain(tr("define.none", query=shown)))
+
+
+async def define_command(turn: Turn, args: Args) -> list[Reply]:
+    core = turn.core
+    return [define_reply(turn.tr, core.course, core.index, args["term"] or "", core.rng)]
 
 
 def define_by_id(tr: Catalog, course: Course, concept_id: str) -> Reply:

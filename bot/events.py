@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -45,21 +46,28 @@ class Press:
 
 @dataclass(frozen=True)
 class TypedText:
-    """A plain message in the chat: a typed answer to an open question, or chatter."""
+    """A plain message in the chat: a typed answer to an open question, or chatter; or the
+    text of a form opened from a question's "answer" button (`answer_to`: that question)."""
     user: User
     chat: Chat
     text: str
+    answer_to: int | None = None
 
 
 Event = Command | Press | TypedText
 
 
+_WHITESPACE = re.compile(r"\s+")     # a space, a tab, a non-breaking space, a newline ...
+
+
 def parse_command(text: str) -> tuple[str, str, str] | None:
-    """"/define@StudyBot hnqt" -> ("define", "StudyBot", "hnqt"); None if not a command."""
+    """"/define@StudyBot hnqt" -> ("define", "StudyBot", "hnqt"); None if not a command.
+    Any whitespace separates the command from its arguments ("/define\tHNQT")."""
     text = text.lstrip()
     if not text.startswith("/") or len(text) < 2:
         return None
-    head, _, args = text[1:].partition(" ")
+    head, *rest = _WHITESPACE.split(text[1:], maxsplit=1)
+    args = rest[0] if rest else ""
     name, _, addressee = head.partition("@")
     if not name or not all(ch.isalnum() or ch == "_" for ch in name):
         return None

@@ -2,43 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Sequence
+
 from bot.model.course import Course
 from bot.i18n import LANGUAGES, Catalog, catalog
+from bot.platform import Capabilities
 from bot.quiz.scoring import BASE_POINTS, DAILY_POINTS, SPEED_BONUS
 from bot.replies import Reply
 from bot.settings import Settings
+from bot.store import people
 from bot.text import bold, code, italic, join, plain
-
-# (command, example); the descriptions are in the catalogues as "cmd.<command>"
-COMMANDS = (
-    ("define", "hội nhập quốc tế"),
-    ("topics", ""),
-    ("quiz", "lịch sử 5"),
-    ("stop", ""),
-    ("top", "week"),
-    ("me", ""),
-    ("daily", "on 08:00"),
-    ("answer", "1995"),
-    ("report", "ls-asean-1967"),
-    ("lang", "en"),
-    ("help", ""),
-)
+from bot.turn import Args, Turn
 
 
-def command_descriptions(language: str = "vi") -> list[tuple[str, str]]:
-    """(command, description) for a platform's command menu."""
-    tr = catalog(language)
-    return [(name, tr(f"cmd.{name}")) for name, _ in COMMANDS]
-
-
-def help_reply(tr: Catalog, settings: Settings) -> Reply:
+def help_reply(tr: Catalog, settings: Settings, commands: Sequence[tuple[str, str]],
+               can: Capabilities) -> Reply:
+    """`commands`: (command name, an example of its use), in the order to show them."""
     lines = [bold(tr("help.title")), tr("help.intro"), "", bold(tr("help.commands"))]
-    for name, example in COMMANDS:
-        usage = f"/{name} {example}".rstrip()
+    for name, usage in commands:
         lines.append(code(usage) + plain(" — " + tr(f"cmd.{name}")))
     lines += ["", bold(tr("help.scoring_title")),
               tr("help.scoring", base=BASE_POINTS, bonus=SPEED_BONUS, seconds=settings.question_seconds,
                  daily=DAILY_POINTS)]
+    if not can.private_in_group:
+        lines += ["", italic(tr("help.private"))]
     return Reply(join(lines))
 
 
@@ -52,13 +39,13 @@ def topics_reply(tr: Catalog, course: Course) -> Reply:
     return Reply(join(lines))
 
 
-def lang_reply(tr: Catalog, current: str, is_group: bool, is_admin: bool, wanted: str) -> tuple[Reply, str | None]:
-    """The reply to /lang, and the language to store (None: no change)."""
-    wanted = wanted.strip().lower()
-    if not wanted:
-        return Reply(plain(tr("lang.state", language=current, choices=", ".join(LANGUAGES)))), None
-    if wanted not in LANGUAGES:
-        return Reply(plain(tr("lang.unknown", choices=", ".join(LANGUAGES)))), None
-    if is_group and not is_admin:
-        return Reply(plain(tr("lang.admin_only"))), None
-    return Reply(plain(catalog(wanted)("lang.set"))), wanted
+async def lang_command(turn: Turn, args: Args) -> list[Reply]:
+    """/lang shows the chat's language; /lang vi|en sets it (admins in groups)."""
+    wanted = args["language"]
+    current = await people.chat_language(turn.core.db, turn.chat_id) or turn.core.settings.language
+    if wanted is None:
+        return [turn.say(turn.tr("lang.state", language=current, choices=", ".join(LANGUAGES)))]
+    if not turn.is_admin:
+        return [turn.aside(turn.tr("lang.admin_only"))]
+    await people.set_chat_language(turn.core.db, turn.chat_id, wanted)
+    return [turn.say(catalog(wanted)("lang.set"))]

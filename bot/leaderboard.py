@@ -3,21 +3,13 @@
 from __future__ import annotations
 
 from bot.core import Core
-from bot.events import Command
 from bot.i18n import Catalog
-from bot.normalize import fold
 from bot.periods import period_key, week_key
 from bot.replies import Reply
 from bot.store import people, quiz_store, scores
 from bot.store.scores import Streak
 from bot.text import Rich, bold, italic, join, plain
-
-PERIODS = {
-    "week": "week", "tuan": "week", "tuan nay": "week", "w": "week",
-    "month": "month", "thang": "month", "thang nay": "month", "m": "month",
-    "all": "all", "tat ca": "all", "tatca": "all", "a": "all",
-    "streak": "streak", "chuoi": "streak",
-}
+from bot.turn import Args, Turn
 
 
 def alive_days(days: list[tuple[str, bool]]) -> tuple[str, ...]:
@@ -38,17 +30,16 @@ async def current_streak(core: Core, chat_id: int, streak: Streak | None) -> int
     return streak.current if streak.last_day in alive else 0
 
 
-async def top_reply(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    key = fold(command.args) or "week"
-    period = PERIODS.get(key)
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    tr = await core.tr(chat_id)
-    if period is None:
-        return [Reply(plain(tr("top.usage")))]
-    user_id = await people.ensure_user(core.db, command.user, now)
+def _personal(turn: Turn, text: Rich) -> Reply:
+    """/top and /me: in the chat, or for the asker alone when the settings say so."""
+    return turn.tell(text) if turn.core.settings.private_standings else turn.say(text)
+
+
+async def top_command(turn: Turn, args: Args) -> list[Reply]:
+    core, tr, now, chat_id = turn.core, turn.tr, turn.now, turn.chat_id
+    period = args["period"] or "week"
     if period == "streak":
-        return [await _streak_reply(core, tr, chat_id, user_id)]
+        return [_personal(turn, await _streak_text(core, tr, chat_id, turn.user_id))]
     timezone = await people.chat_timezone(core.db, chat_id)
     stored = period_key(period, now, timezone)
     entries = await scores.top(core.db, chat_id, stored)
@@ -57,25 +48,25 @@ async def top_reply(core: Core, command: Command) -> list[Reply]:
         monday = week_key(now, timezone)
         title += tr("top.since_monday", day=monday[8:10], month=monday[5:7])
     if not entries:
-        return [Reply(join([bold(title), tr("top.empty")]))]
+        return [_personal(turn, join([bold(title), tr("top.empty")]))]
     lines: list[Rich | str] = [bold(title)]
     for entry in entries:
         accuracy = round(100 * entry.correct / entry.answers) if entry.answers else 0
         lines.append(tr("top.line", rank=entry.rank, name=entry.name, points=entry.points, accuracy=accuracy))
-    mine = await scores.position(core.db, chat_id, stored, user_id)
+    mine = await scores.position(core.db, chat_id, stored, turn.user_id)
     total = await scores.players(core.db, chat_id, stored)
     if mine is None:
         lines.append(italic(tr("top.you_none")))
     else:
         lines.append(italic(tr("top.you", rank=mine.rank, total=total, points=mine.points)))
-    return [Reply(join(lines))]
+    return [_personal(turn, join(lines))]
 
 
-async def _streak_reply(core: Core, tr: Catalog, chat_id: int, user_id: int) -> Reply:
+async def _streak_text(core: Core, tr: Catalog, chat_id: int, user_id: int) -> Rich:
     alive = alive_days(await quiz_store.daily_days(core.db, chat_id))
     lines: list[Rich | str] = [bold(tr("streak.title"))]
     if not alive:
-        return Reply(join(lines + [tr("streak.no_daily")]))
+        return join(lines + [tr("streak.no_daily")])
     rows = await scores.top_streaks(core.db, chat_id, alive)
     if not rows:
         lines.append(tr("streak.none"))
@@ -83,15 +74,12 @@ async def _streak_reply(core: Core, tr: Catalog, chat_id: int, user_id: int) -> 
         lines.append(tr("streak.line", rank=n, name=name, current=current, best=best))
     mine = await current_streak(core, chat_id, await scores.streak(core.db, chat_id, user_id))
     lines.append(italic(tr("streak.you", current=mine)))
-    return Reply(join(lines))
+    return join(lines)
 
 
-async def me_reply(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    user_id = await people.ensure_user(core.db, command.user, now)
-    tr = await core.tr(chat_id)
-    name = people.display_name(command.user)
+async def me_command(turn: Turn, args: Args) -> list[Reply]:
+    core, tr, chat_id, user_id = turn.core, turn.tr, turn.chat_id, turn.user_id
+    name = people.display_name(turn.user)
     here = await scores.position(core.db, chat_id, "all", user_id)
     total_points, total_answers, total_correct = await scores.overall(core.db, user_id)
     lines: list[Rich | str] = [bold(f"📊 {name}")]
@@ -114,4 +102,4 @@ async def me_reply(core: Core, command: Command) -> list[Reply]:
             f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
             + tr("me.weak_count", correct=w.correct, answers=w.answers) for w in weak)
         lines.append(plain(tr("me.weak")) + shown)
-    return [Reply(join(lines))]
+    return [_personal(turn, join(lines))]

@@ -21,6 +21,17 @@ def _zones() -> frozenset[str]:
     return frozenset(available_timezones())
 
 
+@lru_cache(maxsize=1)
+def _zones_by_key() -> dict[str, str]:
+    return {name.lower(): name for name in _zones()}
+
+
+def canonical_timezone(name: str) -> str | None:
+    """The IANA zone a typed name means, whatever its case ("asia/ho_chi_minh" is
+    Asia/Ho_Chi_Minh); None if tzdata knows no such zone."""
+    return _zones_by_key().get(name.strip().lower()) if name.strip() else None
+
+
 def is_timezone(name: str) -> bool:
     """An IANA zone name that tzdata knows, e.g. Asia/Ho_Chi_Minh or Europe/Berlin."""
     return name in _zones()

@@ -13,6 +13,7 @@ from bot.text import Rich
 class Button:
     id: str       # at most 64 bytes (Telegram callback data); carries what the core needs
     label: str
+    url: str = ""  # a link button instead (an adapter's own, e.g. "open a private chat")
 
 
 @dataclass(frozen=True)

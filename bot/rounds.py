@@ -1,8 +1,10 @@
 """Quiz rounds: /quiz, /stop, answers, and moving on when a question's time is up.
 
 A round is a row with its questions drawn at the start; each question put to the chat is an
-`asked` row with its closing time. The scheduler (Core users call `reveal_due`) closes what is
-due, reveals it and asks the next, so a restart resumes a round where it was.
+`asked` row. Its time starts when the platform confirms the question was delivered
+(StudyBot.delivered), so a slow delivery never eats the students' time and a reveal never comes
+before its question. The clock (StudyBot.run_due) closes what is due, reveals it and asks the
+next, so a restart resumes a round where it was.
 """
 
 from __future__ import annotations
@@ -11,17 +13,16 @@ from datetime import timedelta
 
 from bot.answering import record
 from bot.core import Core
-from bot.events import Chat, Command, User
 from bot.i18n import Catalog
+from bot.model.play import Asked, Round
 from bot.normalize import fold
-from bot.quiz.messages import question_reply, reveal_reply, standings_reply
+from bot.quiz.messages import question_reply, recap_line, reveal_reply, standings_reply
 from bot.quiz.picking import pick_questions
 from bot.quiz.present import present
-from bot.replies import Reply
+from bot.replies import Button, Reply
 from bot.store import people, quiz_store
-from bot.model.play import Asked, Round
 from bot.text import plain
-
+from bot.turn import Args, Turn
 
 
 def find_topic(core: Core, text: str) -> str | None:
@@ -32,63 +33,70 @@ def find_topic(core: Core, text: str) -> str | None:
     return None
 
 
-def parse_quiz_args(core: Core, tr: Catalog, args: str) -> tuple[str | None, int, str | None]:
-    """(topic id, count, error) from "lịch sử 5", "5", "lich su" or ""."""
-    words = args.split()
-    count = core.settings.round_size
-    if words and words[-1].lstrip("-").isdigit():
-        count = int(words.pop())
-        if count < 1:
-            return None, 0, tr("quiz.bad_count", max=core.settings.round_max)
-        count = min(count, core.settings.round_max)
-    if not words:
-        return None, count, None
-    topic = find_topic(core, " ".join(words))
-    if topic is None:
-        return None, 0, tr("quiz.bad_topic")
-    return topic, count, None
+def true_false_labels(tr: Catalog) -> tuple[str, str]:
+    return tr("quiz.true"), tr("quiz.false")
 
 
-async def start_quiz(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    user_id = await people.ensure_user(core.db, command.user, now)
-    tr = await core.tr(chat_id)
-    if await quiz_store.running_round(core.db, chat_id):
-        return [Reply(plain(tr("quiz.running")))]
-    topic, count, error = parse_quiz_args(core, tr, command.args)
-    if error:
-        return [Reply(plain(error))]
+def typed_hint(core: Core, tr: Catalog, platform: str, is_group: bool, kind: str) -> str:
+    """How to answer a typed question where the chat is: only what works on its platform.
+    `kind`: "quiz" (plain text is read where the bot reads the chat) or "daily" (/answer)."""
+    can = core.can(platform)
+    if can.answer_form:
+        return tr(f"{kind}.typed_hint_form")
+    if kind == "quiz" and (can.reads_chat or not is_group):
+        return tr("quiz.typed_hint")
+    return tr("daily.typed_hint")
+
+
+def answer_button(core: Core, tr: Catalog, platform: str, asked_id: int) -> Button | None:
+    """A button that opens a form to type the answer in, where the platform has forms."""
+    return Button(f"t:{asked_id}", tr("quiz.answer_button")) if core.can(platform).answer_form else None
+
+
+async def start_quiz(turn: Turn, args: Args) -> list[Reply]:
+    core, tr = turn.core, turn.tr
+    if await quiz_store.running_round(core.db, turn.chat_id):
+        return [turn.say(tr("quiz.running"))]
+    topic = None
+    if args["topic"]:
+        topic = find_topic(core, args["topic"])
+        if topic is None:
+            return [turn.say(tr("quiz.bad_topic"))]
+    count = args["count"] or core.settings.round_size
     pool = [q for q in core.course.questions.values() if topic is None or q.topic == topic]
-    recent = await quiz_store.last_asked(core.db, chat_id)
+    recent = await quiz_store.last_asked(core.db, turn.chat_id)
     chosen = pick_questions(pool, count, recent, core.rng)
     if not chosen:
-        return [Reply(plain(tr("quiz.no_questions")))]
-    round_id = await quiz_store.start_round(core.db, chat_id, user_id, topic,
-                                            [q.id for q in chosen], core.settings.question_seconds, now)
+        return [turn.say(tr("quiz.no_questions"))]
+    round_id = await quiz_store.start_round(core.db, turn.chat_id, turn.user_id, topic,
+                                            [q.id for q in chosen], core.settings.question_seconds, turn.now)
     if round_id is None:
-        return [Reply(plain(tr("quiz.running")))]
+        return [turn.say(tr("quiz.running"))]
     title = core.course.topics[topic].title if topic else tr("quiz.all_topics")
-    intro = Reply(plain(tr("quiz.start", count=len(chosen), title=title, seconds=core.settings.question_seconds)))
+    intro = turn.say(tr("quiz.start", count=len(chosen), title=title, seconds=core.settings.question_seconds),
+                     game=True)
     first = await ask_next(core, await quiz_store.round_by_id(core.db, round_id), 1)
     return [intro, *first]
 
 
 async def ask_next(core: Core, round_: Round, position: int) -> list[Reply]:
+    """Put the round's question at `position` to the chat. Its time starts on delivery."""
     now = core.clock.now()
     question = core.course.questions.get(round_.question_ids[position - 1])
     if question is None:  # removed from the content since the round began
         return await finish_round(core, round_, "finished")
-    presented = present(question, core.rng)
+    chat, _ = await people.chat_by_id(core.db, round_.chat_id)
+    tr = await core.tr(round_.chat_id)
+    presented = present(question, core.rng, true_false_labels(tr))
     closes_at = now + timedelta(seconds=round_.seconds)
     asked_id = await quiz_store.ask(core.db, round_.chat_id, presented, question.topic, now, closes_at,
                                     round_id=round_.id, position=position)
     if asked_id is None:
         return []
-    tr = await core.tr(round_.chat_id)
     header = tr("quiz.header", position=position, total=len(round_.question_ids), seconds=round_.seconds)
     return [question_reply(core.course, asked_id, question, presented, header, round_.seconds,
-                           tr("quiz.typed_hint"))]
+                           typed_hint(core, tr, chat.platform, chat.is_group, "quiz"),
+                           answer_button(core, tr, chat.platform, asked_id))]
 
 
 async def finish_round(core: Core, round_: Round, state: str) -> list[Reply]:
@@ -96,17 +104,25 @@ async def finish_round(core: Core, round_: Round, state: str) -> list[Reply]:
         return []
     standings = await quiz_store.round_standings(core.db, round_.id)
     tr = await core.tr(round_.chat_id)
-    return [standings_reply(tr, tr("quiz.finished" if state == "finished" else "quiz.stopped"), standings)]
+    recap = []
+    for asked, answers, right in await quiz_store.native_questions_of_round(core.db, round_.id):
+        question = core.course.questions.get(asked.question_id)
+        if question is not None:
+            recap.append(recap_line(tr, question, asked.presented, asked.position, answers, right))
+    title = tr("quiz.finished" if state == "finished" else "quiz.stopped")
+    return [standings_reply(tr, title, standings, recap)]
 
 
 async def reveal(core: Core, asked: Asked, title_key: str) -> list[Reply]:
-    """Close an asked question (once), reveal it, and move its round on."""
+    """Close an asked question (once), reveal it, and move its round on. A question the
+    platform showed as its own quiz reveals itself when it closes: it gets a line in the
+    standings instead of a message."""
     if not await quiz_store.close_asked(core.db, asked.id, core.clock.now()):
         return []
     tr = await core.tr(asked.chat_id)
     replies = []
     question = core.course.questions.get(asked.question_id)
-    if question is not None:
+    if question is not None and not asked.native:
         answers = await quiz_store.answers_to(core.db, asked.id)
         replies.append(reveal_reply(tr, core.course, question, asked.presented, answers, tr(title_key)))
     if asked.round_id is not None:
@@ -121,41 +137,45 @@ async def advance_round(core: Core, asked: Asked) -> list[Reply]:
     overdue = core.clock.now() - asked.closes_at - core.grace
     if overdue > timedelta(minutes=core.settings.resume_minutes):
         tr = await core.tr(round_.chat_id)
-        replies = [Reply(plain(tr("quiz.ended_after_restart")))]
+        replies = [Reply(plain(tr("quiz.ended_after_restart")), game=True)]
         return replies + await finish_round(core, round_, "stopped")
     if asked.position >= len(round_.question_ids):
         return await finish_round(core, round_, "finished")
     return await ask_next(core, round_, asked.position + 1)
 
 
-async def stop_quiz(core: Core, command: Command) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, command.chat, now)
-    user_id = await people.ensure_user(core.db, command.user, now)
-    round_ = await quiz_store.running_round(core.db, chat_id)
-    tr = await core.tr(chat_id)
+async def stop_quiz(turn: Turn, args: Args) -> list[Reply]:
+    core = turn.core
+    round_ = await quiz_store.running_round(core.db, turn.chat_id)
     if round_ is None:
-        return [Reply(plain(tr("quiz.none_running")))]
-    if round_.started_by != user_id and not command.user.is_admin:
-        return [Reply(plain(tr("quiz.stop_refused")), to=command.user)]
-    for asked in await quiz_store.open_asked_in_chat(core.db, chat_id):
+        return [turn.say(turn.tr("quiz.none_running"))]
+    if round_.started_by != turn.user_id and not turn.is_admin:
+        return [turn.aside(turn.tr("quiz.stop_refused"))]
+    return await end_round_now(core, round_)
+
+
+async def end_round_now(core: Core, round_: Round, state: str = "stopped") -> list[Reply]:
+    """Close the round's open questions without revealing them, and end it."""
+    for asked in await quiz_store.open_asked_in_chat(core.db, round_.chat_id):
         if asked.round_id == round_.id:
-            await quiz_store.close_asked(core.db, asked.id, now)
-    return await finish_round(core, round_, "stopped")
+            await quiz_store.close_asked(core.db, asked.id, core.clock.now())
+    return await finish_round(core, round_, state)
 
 
-async def answer(core: Core, user: User, chat: Chat, asked: Asked, option: int | None,
-                 typed: str | None) -> list[Reply]:
-    outcome = await record(core, user, chat, asked, option, typed)
+async def answer(turn: Turn, asked: Asked, option: int | None, typed: str | None) -> list[Reply]:
+    """Record one answer; once everyone who plays has answered, reveal and move on."""
+    outcome = await record(turn, asked, option, typed)
     replies = list(outcome.replies)
-    if outcome.recorded and asked.round_id is not None and await _everyone_answered(core, chat, asked):
-        replies += await reveal(core, asked, "quiz.everyone_answered")
+    if outcome.recorded and asked.round_id is not None and await _everyone_answered(turn, asked):
+        replies += await reveal(turn.core, asked, "quiz.everyone_answered")
     return replies
 
 
-async def _everyone_answered(core: Core, chat: Chat, asked: Asked) -> bool:
-    """Private chats move on at once; groups once all who played earlier questions answered."""
-    if not chat.is_group:
+async def _everyone_answered(turn: Turn, asked: Asked) -> bool:
+    """Private chats move on at once; groups once all who played earlier questions answered.
+    A platform's own quiz (a poll) runs its full time: it closes by itself."""
+    if asked.native:
+        return False
+    if not turn.chat.is_group:
         return True
-    return await quiz_store.round_players_all_answered(core.db, asked)
-
+    return await quiz_store.round_players_all_answered(turn.core.db, asked)

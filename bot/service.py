@@ -1,165 +1,275 @@
 """StudyBot: the one object the adapters call. Events in, replies out; due work pushed out.
 
-`handle(event)` answers a command, a button press or a typed message. `run_due()` does what
-the clock has made due (reveals, the next quiz question, daily posts) and pushes it through the
-outbox; adapters call it on a timer, the console's machine mode after each clock move.
+`handle(event)` answers a command, a button press or a typed message: it builds the event's
+Turn once, applies flood control, reads the arguments against the command table and runs the
+handler. `run_due()` does what the clock has made due (reveals, the next quiz question, daily
+posts) and posts it to the outbox. The outbox reports back what became of each reply
+(`delivered`, `undelivered`, `chat_gone`, `chat_moved`): a question's time starts on delivery,
+and what could not be delivered is never counted as if it had been.
 """
 
 from __future__ import annotations
 
 import logging
 import time
+from typing import Awaitable, Callable, Sequence
 
-from bot import class_reports, daily, leaderboard
-from bot.core import Core
-from bot.define import define_by_id, define_reply
+from bot import class_reports, commands, daily, rounds
 from bot.cards import concept_card
-from bot.commands import canonical
+from bot.core import Core
+from bot.define import define_by_id
+from bot.delivery.transport import Receipt
 from bot.events import Chat, Command, Event, Press, TypedText, User
-from bot.help import help_reply, lang_reply, topics_reply
-from bot.i18n import catalog
+from bot.flood import NOTICE, OK, FloodGate
+from bot.i18n import Catalog, catalog
 from bot.normalize import fold
-from bot import rounds as game
 from bot.replies import Reply
 from bot.store import daily_store, people, quiz_store
 from bot.text import plain, shorten
+from bot.turn import Turn
+from bot.typed_answers import answer_typed
 
 log = logging.getLogger(__name__)
 
 MAX_ARGS = 10_000
+MAX_ID = 2 ** 63 - 1              # SQLite's largest integer: a longer number in a button is stale
+
+
+def button_number(text: str) -> int | None:
+    """A non-negative id from button data, or None (garbage, or too big to be any row)."""
+    if not text.isdigit() or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None
 
 
 class StudyBot:
     def __init__(self, core: Core):
         self.core = core
-        self._handlers = {
-            "quiz": game.start_quiz, "stop": game.stop_quiz,
-            "top": leaderboard.top_reply, "me": leaderboard.me_reply,
-            "daily": daily.daily_command,
-            "stats": class_reports.stats_reply, "report": class_reports.report_command,
-            "reports": class_reports.reports_reply,
+        self.flood = FloodGate(core.settings.flood_commands, core.settings.flood_seconds)
+        self._buttons: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
+            "d": self._define_press, "r": self._report_press, "a": self._answer_press,
         }
 
+    # --- events --------------------------------------------------------------------------------
     async def handle(self, event: Event) -> list[Reply]:
         """The replies to one event, and one structured log line about it."""
         started = time.perf_counter()
         outcome = "ok"
         try:
+            turn = await Turn.begin(self.core, event.chat, event.user)
             if isinstance(event, Command):
-                return await self._command(event)
+                return await self._command(turn, event)
             if isinstance(event, Press):
-                return await self._press(event)
+                return await self._press(turn, event)
             if isinstance(event, TypedText):
-                return await self._typed(event)
+                return await self._typed(turn, event)
             return []
         except Exception:  # one bad event must never take the bot down
             outcome = "error"
             log.exception("failed to handle %s", type(event).__name__)
-            return [Reply(plain(catalog(self.core.settings.language)("error.generic")))]
+            return [Reply(plain(catalog(self.core.settings.language)("error.generic")), to=event.user)]
         finally:
-            fields = {
-                "platform": event.chat.platform, "chat": event.chat.id, "user": event.user.id,
-                "command": event.name if isinstance(event, Command) else
-                           "press" if isinstance(event, Press) else "text",
-                "duration_ms": round((time.perf_counter() - started) * 1000, 1),
-                "outcome": outcome,
-            }
-            if log.isEnabledFor(logging.DEBUG):   # what students wrote, only when debugging
-                fields["text"] = (event.args if isinstance(event, Command) else
-                                  event.button_id if isinstance(event, Press) else event.text)[:200]
-            log.info("event", extra={"fields": fields})
+            self._log(event, outcome, started)
 
-    async def _command(self, command: Command) -> list[Reply]:
-        core = self.core
-        name = canonical(command.name)
-        command = Command(command.user, command.chat, name, command.args[:MAX_ARGS])
-        tr = await core.tr(command.chat)
-        if name == "help":
-            return [help_reply(tr, core.settings)]
-        if name == "define":
-            return [define_reply(tr, core.course, core.index, command.args, core.rng)]
-        if name == "topics":
-            return [topics_reply(tr, core.course)]
-        if name == "lang":
-            return await self._lang(command, tr)
-        if name == "answer":
-            return await self._typed_answer(command.user, command.chat, command.args, explicit=True)
-        handler = self._handlers.get(name)
-        if handler is None:
-            return [Reply(plain(tr("error.unknown_command", name=name[:32])))]
-        return await handler(core, command)
+    def _log(self, event: Event, outcome: str, started: float) -> None:
+        fields = {
+            "platform": event.chat.platform, "chat": event.chat.id, "user": event.user.id,
+            "command": event.name if isinstance(event, Command) else
+                       "press" if isinstance(event, Press) else "text",
+            "duration_ms": round((time.perf_counter() - started) * 1000, 1),
+            "outcome": outcome,
+        }
+        if log.isEnabledFor(logging.DEBUG):   # what students wrote, only when debugging
+            fields["text"] = (event.args if isinstance(event, Command) else
+                              event.button_id if isinstance(event, Press) else event.text)[:200]
+        log.info("event", extra={"fields": fields})
 
-    async def _lang(self, command: Command, tr) -> list[Reply]:
-        core = self.core
-        chat_id = await people.ensure_chat(core.db, command.chat, core.clock.now())
-        current = await people.chat_language(core.db, chat_id) or core.settings.language
-        reply, chosen = lang_reply(tr, current, command.chat.is_group, command.user.is_admin, command.args)
-        if chosen is None:
-            return [Reply(reply.text, to=command.user if command.args.strip() else None)]
-        await people.set_chat_language(core.db, chat_id, chosen)
-        return [reply]
+    def _flooding(self, turn: Turn) -> list[Reply] | None:
+        """None to go on; else what to say (one notice, then nothing) to a user who floods."""
+        gate = self.flood.check(turn.user.key, turn.now)
+        if gate == OK:
+            return None
+        if gate == NOTICE:
+            seconds = self.flood.wait_left(turn.user.key, turn.now)
+            return [turn.aside(turn.tr("flood.notice", seconds=seconds))]
+        return []
 
-    async def _press(self, press: Press) -> list[Reply]:
+    async def _command(self, turn: Turn, command: Command) -> list[Reply]:
+        spec = commands.find(command.name)
+        if spec is None:
+            return [turn.aside(turn.tr("error.unknown_command", name=command.name[:32]))]
+        flooding = self._flooding(turn)
+        if flooding is not None:
+            return flooding
+        try:
+            args = commands.parse_args(spec, command.args[:MAX_ARGS])
+        except commands.ArgError as error:
+            values = dict(error.values)
+            if "what" in values:
+                values["what"] = turn.tr(values["what"])
+            return [turn.aside(turn.tr(error.key, **values))]
+        return await spec.handler(turn, args)
+
+    async def _press(self, turn: Turn, press: Press) -> list[Reply]:
         kind, _, rest = press.button_id.partition(":")
-        tr = await self.core.tr(press.chat)
-        if kind == "d":
-            return [define_by_id(tr, self.core.course, rest)]
-        if kind == "r":
-            return await class_reports.report_press(self.core, press, rest)
-        if kind == "a":
-            asked_id, _, option = rest.partition(":")
-            if asked_id.isdigit() and option.isdigit():
-                asked = await quiz_store.asked_by_id(self.core.db, int(asked_id))
-                if asked is None:
-                    return [Reply(plain(tr("press.question_gone")), to=press.user)]
-                return await game.answer(self.core, press.user, press.chat, asked, int(option), None)
-        return [Reply(plain(tr("press.stale")), to=press.user)]
+        handler = self._buttons.get(kind)
+        if handler is None:
+            return [turn.aside(turn.tr("press.stale"))]
+        return await handler(turn, rest)
 
-    async def _typed(self, typed: TypedText) -> list[Reply]:
-        return await self._typed_answer(typed.user, typed.chat, typed.text[:MAX_ARGS], explicit=False)
+    async def _define_press(self, turn: Turn, concept_id: str) -> list[Reply]:
+        return [define_by_id(turn.tr, self.core.course, concept_id)]
 
-    async def _typed_answer(self, user: User, chat: Chat, text: str, explicit: bool) -> list[Reply]:
-        """A typed message answers the chat's open typed quiz question; /answer also a daily one."""
-        core = self.core
-        chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
-        open_typed = [a for a in await quiz_store.open_asked_in_chat(core.db, chat_id)
-                      if a.presented.typed and (explicit or a.daily_day is None)]
-        open_typed.sort(key=lambda a: a.daily_day is not None)   # a quiz question first
-        if not open_typed:
-            if explicit:
-                return [Reply(plain((await core.tr(chat_id))("typed.none_open")), to=user)]
-            return []
-        if not text.strip():
-            return [Reply(plain((await core.tr(chat_id))("typed.empty")), to=user)]
-        return await game.answer(core, user, chat, open_typed[0], None, text)
+    async def _report_press(self, turn: Turn, question_id: str) -> list[Reply]:
+        return await class_reports.report(turn, question_id, "")
 
-    async def remember_message(self, platform: str, key: str, chat: Chat, asked_id: int) -> None:
-        """Map a platform message (a Telegram poll) to the question it carries."""
-        core = self.core
-        chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
-        await core.db.write(
-            "INSERT OR REPLACE INTO platform_messages (platform, message_key, chat_id, asked_id) "
-            "VALUES (?, ?, ?, ?)", (platform, key, chat_id, asked_id))
+    async def _answer_press(self, turn: Turn, rest: str) -> list[Reply]:
+        asked_text, _, option_text = rest.partition(":")
+        asked_id, option = button_number(asked_text), button_number(option_text)
+        if asked_id is None or option is None:
+            return [turn.aside(turn.tr("press.stale"))]
+        asked = await quiz_store.asked_by_id(self.core.db, asked_id)
+        if asked is not None and not asked.delivered:
+            await self.core.outbox.settled()     # its delivery is being reported right now
+            asked = await quiz_store.asked_by_id(self.core.db, asked_id)
+        if asked is None:
+            return [turn.aside(turn.tr("press.question_gone"))]
+        return await rounds.answer(turn, asked, option, None)
+
+    async def _typed(self, turn: Turn, typed: TypedText) -> list[Reply]:
+        if not turn.chat.is_group and typed.answer_to is None:
+            flooding = self._flooding(turn)          # a private chat's text is a lookup
+            if flooding is not None:
+                return flooding
+        return await answer_typed(turn, typed.text, answer_to=typed.answer_to)
 
     async def answer_message(self, platform: str, key: str, user: User,
                              option: int) -> tuple[Chat | None, list[Reply]]:
         """An answer given on a platform message (a poll vote) that carries no chat: the chat
-        it belongs to, and the core's replies."""
-        row = await self.core.db.fetchone(
-            "SELECT chat_id, asked_id FROM platform_messages WHERE platform = ? AND message_key = ?",
-            (platform, key))
+        it belongs to, and the core's replies. A vote can reach us before its poll's delivery
+        has been reported; it waits for that first."""
+        query = "SELECT chat_id, asked_id FROM platform_messages WHERE platform = ? AND message_key = ?"
+        row = await self.core.db.fetchone(query, (platform, key))
         if row is None:
+            await self.core.outbox.settled()
+            row = await self.core.db.fetchone(query, (platform, key))
+        if row is None:
+            log.warning("a vote on unknown %s message %s was dropped", platform, key)
             return None, []
         chat, _ = await people.chat_by_id(self.core.db, row[0])
         return chat, await self.handle(Press(user, chat, f"a:{row[1]}:{option}"))
 
-    async def pause_daily(self, chat: Chat, reason: str) -> None:
-        """The platform refuses to deliver to this chat: stop posting there until /daily on."""
+    async def catalog_of(self, chat: Chat) -> Catalog:
+        """The messages of a chat's language, for what an adapter says itself."""
+        return await self.core.tr(await people.ensure_chat(self.core.db, chat, self.core.clock.now()))
+
+    async def private_chat_of(self, user: User) -> Chat | None:
+        """The user's private chat with the bot, if they ever opened one (where a platform
+        without private replies in groups can still tell them something privately)."""
+        row = await self.core.db.fetchone(
+            "SELECT platform_id FROM chats WHERE platform = ? AND platform_id = ? AND is_group = 0",
+            (user.platform, user.id))
+        return Chat(user.platform, row[0], False) if row else None
+
+    # --- what the outbox reports ---------------------------------------------------------------
+    async def delivered(self, chat: Chat, replies: Sequence[Reply], receipt: Receipt) -> None:
+        """A question's time starts now; a poll's id is stored before anything else is sent."""
+        now = self.core.clock.now()
+        for reply in replies:
+            if reply.question is not None:
+                await quiz_store.mark_delivered(self.core.db, reply.question.asked_id, now,
+                                                receipt.native, receipt.key, chat.platform)
+
+    async def undelivered(self, chat: Chat, replies: Sequence[Reply], reason: str) -> list[Reply]:
+        """The platform refused these replies: what to say instead. A refused quiz question
+        ends its round with one message and is never revealed; a refused daily post pauses the
+        schedule without using up the day."""
         core = self.core
         chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
-        await daily_store.pause_schedule(core.db, chat_id, reason[:200], core.clock.now())
-        log.warning("daily schedule of %s paused: %s", chat.key, reason)
+        tr = await core.tr(chat_id)
+        instead: list[Reply] = []
+        for reply in replies:
+            if reply.question is not None:
+                instead += await self._question_failed(chat_id, reply.question.asked_id, "undeliverable")
+        return instead or [Reply(plain(tr("error.not_sent")), fallback=True)]
 
+    async def _question_failed(self, chat_id: int, asked_id: int, code: str) -> list[Reply]:
+        core = self.core
+        asked = await quiz_store.asked_by_id(core.db, asked_id)
+        if asked is None:
+            return []
+        if not await quiz_store.discard_undelivered(core.db, asked_id):
+            await quiz_store.close_asked(core.db, asked_id, core.clock.now())
+        tr = await core.tr(chat_id)
+        if asked.daily_day is not None:
+            await daily_store.pause_schedule(core.db, chat_id, code, core.clock.now())
+            return [Reply(plain(tr("daily.not_sent")), game=True, fallback=True)]
+        round_ = await quiz_store.round_by_id(core.db, asked.round_id) if asked.round_id else None
+        if round_ is None or round_.state != "running":
+            return []
+        ended = await rounds.end_round_now(core, round_)
+        return [Reply(plain(tr("quiz.not_sent")), game=True, fallback=True),
+                *(Reply(r.text, r.buttons, game=True, fallback=True) for r in ended)]
+
+    async def chat_gone(self, chat: Chat, code: str) -> None:
+        """The bot was removed or blocked, or the chat was deleted: pause its daily schedule
+        (the day is not used up), end its round, and leave its questions unrevealed."""
+        core = self.core
+        now = core.clock.now()
+        chat_id = await people.ensure_chat(core.db, chat, now)
+        await daily_store.pause_schedule(core.db, chat_id, code, now)
+        for asked in await quiz_store.open_asked_in_chat(core.db, chat_id):
+            if not await quiz_store.discard_undelivered(core.db, asked.id):
+                await quiz_store.close_asked(core.db, asked.id, now)
+        round_ = await quiz_store.running_round(core.db, chat_id)
+        if round_ is not None:
+            await quiz_store.end_round(core.db, round_.id, "stopped", now)
+        log.warning("%s is gone (%s): daily schedule paused, round ended", chat.key, code)
+
+    async def chat_moved(self, old: Chat, new: Chat) -> None:
+        """The chat lives on under a new id: everything of the class moves with it."""
+        await people.move_chat(self.core.db, old, new, self.core.clock.now())
+        log.info("%s moved to %s with its scores, streaks, settings and schedule", old.key, new.key)
+
+    # --- the clock -----------------------------------------------------------------------------
+    async def run_due(self) -> None:
+        """Reveal what is due, move rounds on, post daily questions; post it all. One failing
+        part is logged and the rest still runs."""
+        core = self.core
+        for asked in await quiz_store.due_asked(core.db, core.clock.now() - core.grace):
+            try:
+                if asked.daily_day is not None:
+                    replies = await daily.reveal_daily(core, asked)
+                else:
+                    replies = await rounds.reveal(core, asked, "quiz.time_up")
+                if replies:
+                    chat, _ = await people.chat_by_id(core.db, asked.chat_id)
+                    await core.outbox.post(chat, replies)
+            except Exception:
+                log.exception("failed to reveal asked question %s", asked.id)
+        try:
+            await daily.post_due(core)
+        except Exception:
+            log.exception("failed to post daily questions")
+
+    async def recover(self) -> None:
+        """At start-up: questions queued before the last stop and never confirmed delivered are
+        asked again (a round's) or left for the daily schedule to post again (a day's)."""
+        core = self.core
+        for asked in await quiz_store.undelivered_asked(core.db):
+            if not await quiz_store.discard_undelivered(core.db, asked.id):
+                await quiz_store.mark_delivered(core.db, asked.id, asked.asked_at, False, None, "")
+                continue
+            if asked.round_id is None:
+                continue
+            round_ = await quiz_store.round_by_id(core.db, asked.round_id)
+            if round_.state == "running":
+                replies = await rounds.ask_next(core, round_, asked.position)
+                chat, _ = await people.chat_by_id(core.db, asked.chat_id)
+                await core.outbox.post(chat, replies)
+
+    # --- what adapters offer around the chat ---------------------------------------------------
     def complete_terms(self, prefix: str, limit: int = 25) -> list[str]:
         """Concept terms for an autocomplete box (diacritics and case ignored)."""
         return [c.term for c in self.core.index.complete(prefix[:MAX_ARGS], limit)]
@@ -176,22 +286,3 @@ class StudyBot:
         tr = catalog(core.settings.language)
         return [(c.id, c.term, shorten(c.definition, 100), concept_card(tr, core.course, c))
                 for c in core.index.complete(query[:MAX_ARGS], limit)]
-
-    async def run_due(self) -> None:
-        """Reveal what is due, move rounds on, post daily questions; push it all out."""
-        core = self.core
-        for asked in await quiz_store.due_asked(core.db, core.clock.now() - core.grace):
-            try:
-                if asked.daily_day is not None:
-                    replies = await daily.reveal_daily(core, asked)
-                else:
-                    replies = await game.reveal(core, asked, "quiz.time_up")
-                if replies:
-                    chat, _ = await people.chat_by_id(core.db, asked.chat_id)
-                    await core.outbox.send(chat, replies)
-            except Exception:
-                log.exception("failed to reveal asked question %s", asked.id)
-        try:
-            await daily.post_due(core)
-        except Exception:
-            log.exception("failed to post daily questions")

@@ -1,12 +1,42 @@
-"""The composition root: settings -> content -> store -> core -> adapters, on one event loop."""
+"""The composition root: settings -> content -> store -> core -> outbox -> adapters, on one loop.
+
+`open_bot` builds the core around a database; `serve` runs adapters around it until a stop is
+asked for or something fails, and supervises every background task:
+
+- an adapter that cannot go on raises `Fatal`: one line naming what to fix, exit code 2;
+- any other task dying (the clock, a delivery worker) is logged and stops the process, exit 1;
+- a failing clock tick is logged and the clock keeps going.
+
+Stopping (SIGTERM, SIGINT, the console's end of input) stops receiving first, then lets the
+outbox send what waits for at most `drain_seconds`, logs what was left, and closes the
+database: well within Docker's 10 seconds.
+"""
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import random
 import sys
+from contextlib import asynccontextmanager
 from pathlib import Path
+from typing import AsyncIterator, Sequence
 
+from adapters.contract import Adapter, Fatal
+from bot.clock import Clock
+from bot.core import Core
 from bot.course.load import load_course
 from bot.course.problems import ContentError
+from bot.delivery.outbox import Outbox
+from bot.platform import Capabilities
+from bot.replies import Outbox as OutboxLike
+from bot.service import StudyBot
+from bot.settings import Settings
+from bot.store.database import Database
+
+log = logging.getLogger("studybot")
+TICK_SECONDS = 1.0
+EXIT_OK, EXIT_BROKEN, EXIT_FIX = 0, 1, 2
 
 
 def load_or_explain(content_dir: Path):
@@ -19,3 +49,107 @@ def load_or_explain(content_dir: Path):
         for problem in exc.problems:
             print(f"  {problem}", file=sys.stderr)
         return None
+
+
+@asynccontextmanager
+async def open_bot(content_dir: Path, db_path: Path | str, clock: Clock, outbox: OutboxLike,
+                   rng: random.Random | None = None, settings: Settings | None = None,
+                   course=None, platforms: dict[str, Capabilities] | None = None) -> AsyncIterator[StudyBot]:
+    """The core around a database, reporting to `outbox` (its `listener` is set to the bot)."""
+    course = course if course is not None else load_course(content_dir)
+    settings = settings or Settings()
+    db = await Database.open(db_path)
+    db.default_timezone = settings.default_timezone
+    try:
+        core = Core(course, db, clock, outbox, rng or random.Random(), settings, platforms or {})
+        bot = StudyBot(core)
+        outbox.listener = bot
+        yield bot
+    finally:
+        await db.close()
+
+
+async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS, on_tick=None) -> None:
+    """Run due work on the real clock until cancelled; a failing tick is logged, never the end."""
+    while True:
+        try:
+            await bot.run_due()
+            if on_tick is not None:
+                on_tick()
+        except Exception:
+            log.exception("the clock's tick failed; the next one runs in %.0f s", seconds)
+        await asyncio.sleep(seconds)
+
+
+async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop: asyncio.Event,
+                tick: bool = True, drain_seconds: float = 5.0, on_tick=None,
+                started: asyncio.Event | None = None) -> int:
+    """Run the adapters around the bot until `stop` is set or something fails; the exit code.
+    `started` is set once every adapter is up."""
+    for adapter in adapters:
+        outbox.add(adapter, private_in_group=adapter.capabilities.private_in_group)
+    running: list[Adapter] = []
+    tasks: dict[asyncio.Future, str] = {}
+    code = EXIT_OK
+    try:
+        await bot.recover()
+        for adapter in adapters:
+            running.append(adapter)
+            await adapter.start(bot, outbox)
+            tasks[asyncio.ensure_future(adapter.wait())] = adapter.platform
+            log.info("serving %s", adapter.platform)
+        if started is not None:
+            started.set()
+        if tick:
+            tasks[asyncio.ensure_future(tick_forever(bot, on_tick=on_tick))] = "clock"
+        tasks[asyncio.ensure_future(_failure_of(outbox))] = "delivery"
+        tasks[asyncio.ensure_future(stop.wait())] = "stop"
+        done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+        code = _outcome(done, tasks)
+    except Fatal as fatal:
+        log.critical("%s", fatal)
+        code = EXIT_FIX
+    finally:
+        await _shut_down(outbox, running, tasks, drain_seconds)
+    return code
+
+
+async def _failure_of(outbox: Outbox) -> None:
+    await outbox.failed
+
+
+def _outcome(done: set[asyncio.Future], tasks: dict[asyncio.Future, str]) -> int:
+    code = EXIT_OK
+    for task in done:
+        name = tasks[task]
+        error = None if task.cancelled() else task.exception()
+        if isinstance(error, Fatal):
+            log.critical("%s", error)
+            code = max(code, EXIT_FIX)
+        elif error is not None:
+            log.critical("%s failed; stopping: %s", name, error, exc_info=error)
+            code = max(code, EXIT_BROKEN)
+        elif name not in ("stop",) and name != "console":
+            log.critical("%s stopped unexpectedly; stopping", name)
+            code = max(code, EXIT_BROKEN)
+    return code
+
+
+async def _shut_down(outbox: Outbox, adapters: list[Adapter], tasks: dict, drain_seconds: float) -> None:
+    for adapter in adapters:
+        try:
+            await adapter.stop()
+        except Exception:
+            log.exception("stopping %s failed", adapter.platform)
+    left = await outbox.close(drain_seconds)
+    if left:
+        log.warning("stopped with %d replies undelivered", left)
+    for adapter in adapters:
+        try:
+            await adapter.close()
+        except Exception:
+            log.exception("closing %s failed", adapter.platform)
+    for task in tasks:
+        task.cancel()
+    await asyncio.gather(*tasks, return_exceptions=True)
+    log.info("stopped")

@@ -59,11 +59,12 @@ def _content_stats(args: argparse.Namespace) -> int:
 
 
 def _console(args: argparse.Namespace) -> int:
-    from adapters.console import run_console
+    from studybot.run import run_console
 
     config = _config(args)
     return run_console(content_dir=config.content, db_path=config.database, jsonl=args.jsonl,
-                       start=args.start, seed=args.seed, settings=config.settings)
+                       start=args.start, seed=args.seed, settings=config.settings,
+                       log_level=config.log_level, verbose=args.verbose)
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -119,6 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     console.add_argument("--start", default=None, help="machine mode: the clock's start instant (ISO 8601)")
     console.add_argument("--seed", type=int, default=0,
                          help="machine mode: the random source's seed (default: %(default)s)")
+    console.add_argument("--verbose", action="store_true",
+                         help="show the log in the terminal (by default it goes to a file beside the database)")
     console.set_defaults(func=_console)
 
     content = sub.add_parser("content", help="check or count the course content")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 
 class FieldsFormatter(logging.Formatter):
@@ -32,8 +33,13 @@ class FieldsFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(level: str, secrets: tuple[str, ...] = (), file: Path | None = None) -> None:
+    """One line per event to stderr, or to `file` (the interactive console keeps the terminal
+    for the chat)."""
+    handler: logging.Handler = logging.StreamHandler()
+    if file is not None:
+        file.parent.mkdir(parents=True, exist_ok=True)
+        handler = logging.FileHandler(file, encoding="utf-8")
     handler.setFormatter(FieldsFormatter(secrets))
     root = logging.getLogger()
     root.handlers[:] = [handler]

@@ -1,45 +1,30 @@
-"""`studybot run`: every platform that has a token, on one event loop, sharing one core and one
-database; the console when no token is set.
+"""`studybot run` and `studybot console`: which adapters to start, around one core.
 
-Settings come from studybot/config.py (studybot.yaml, the environment, .env): tokens
-TELEGRAM_BOT_TOKEN and DISCORD_TOKEN, and the optional Telegram base URL and Discord server id.
-SIGINT and SIGTERM stop the bot cleanly.
+Every platform that has a token runs on one event loop, sharing one core, one database and one
+outbox; with no token the console does. Settings come from studybot/config.py (studybot.yaml,
+the environment, .env). SIGINT and SIGTERM stop the bot cleanly (studybot/app.py).
 """
 
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import os
 import random
 import signal
-from dataclasses import dataclass, field
+import sys
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TextIO
 
-from bot.app import open_bot, tick_forever
-from studybot.app import load_or_explain
-from bot.clock import SystemClock
-from bot.events import Chat
-from bot.replies import Outbox, Reply
+from bot.clock import ManualClock, SystemClock
+from bot.delivery.outbox import Outbox
 from bot.settings import Settings
+from studybot.app import EXIT_FIX, load_or_explain, open_bot, serve
 from studybot.config import Config
 from studybot.logs import configure_logging
 
 log = logging.getLogger("studybot")
-
-
-@dataclass
-class RoutingOutbox:
-    """The core's one outbox: each pushed message goes to its chat's platform."""
-    routes: dict[str, Outbox] = field(default_factory=dict)
-
-    async def send(self, chat: Chat, replies: list[Reply]) -> None:
-        outbox = self.routes.get(chat.platform)
-        if outbox is None:
-            log.error("no adapter for %s; %d replies not sent", chat.key, len(replies))
-            return
-        await outbox.send(chat, replies)
 
 
 @dataclass
@@ -58,68 +43,93 @@ class Platforms:
     def any(self) -> bool:
         return bool(self.telegram_token or self.discord_token)
 
+    def adapters(self, webhook: str | None = None, port: int = 8443) -> list:
+        found = []
+        if self.telegram_token:
+            os.environ.setdefault("PTB_TIMEDELTA", "1")
+            from adapters.telegram_adapter import TelegramAdapter
 
-async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, stop: asyncio.Event,
-                webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
-                settings: Settings | None = None) -> None:
-    """Run every configured platform until `stop` is set."""
-    routing = RoutingOutbox()
-    adapters = []
-    if platforms.telegram_token:
-        os.environ.setdefault("PTB_TIMEDELTA", "1")
-        from adapters.telegram_adapter import TelegramAdapter
+            found.append(TelegramAdapter(self.telegram_token, self.telegram_base_url,
+                                         webhook_url=webhook, port=port))
+        if self.discord_token:
+            from adapters.discord_adapter import DiscordAdapter
 
-        telegram = TelegramAdapter(platforms.telegram_token, platforms.telegram_base_url)
-        routing.routes["telegram"] = telegram.outbox
-        adapters.append(("telegram", telegram))
-    if platforms.discord_token:
-        from adapters.discord_adapter import DiscordAdapter
-
-        discord_adapter = DiscordAdapter(platforms.discord_guild_id)
-        routing.routes["discord"] = discord_adapter
-        adapters.append(("discord", discord_adapter))
-    async with open_bot(content_dir, db_path, clock or SystemClock(), routing, random.Random(),
-                        settings, course=course) as bot:
-        tasks = []
-        for name, adapter in adapters:
-            adapter.attach(bot)
-            if name == "telegram":
-                await adapter.start(webhook, port)
-            else:
-                tasks.append(asyncio.create_task(adapter.start(platforms.discord_token)))
-            log.info("serving %s", name)
-        if tick:
-            tasks.append(asyncio.create_task(tick_forever(bot)))
-        try:
-            await stop.wait()
-        finally:
-            for _, adapter in adapters:
-                await adapter.stop()
-            for task in tasks:
-                task.cancel()
-            await asyncio.gather(*tasks, return_exceptions=True)
-    log.info("stopped")
+            found.append(DiscordAdapter(self.discord_token, self.discord_guild_id))
+        return found
 
 
-async def serve_until_signalled(course, config: Config, webhook: str | None, port: int) -> None:
-    stop = asyncio.Event()
+async def serve_platforms(course, db_path: Path, platforms: Platforms, stop: asyncio.Event,
+                          webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
+                          settings: Settings | None = None) -> int:
+    """Run every configured platform until `stop` is set; the exit code."""
+    adapters = platforms.adapters(webhook, port)
+    outbox = Outbox()
+    capabilities = {a.platform: a.capabilities for a in adapters}
+    async with open_bot(None, db_path, clock or SystemClock(), outbox, random.Random(), settings,
+                        course=course, platforms=capabilities) as bot:
+        return await serve(bot, outbox, adapters, stop, tick=tick)
+
+
+def _until_signalled(stop: asyncio.Event) -> None:
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    await serve(course, config.content, config.database, Platforms.from_config(config), stop,
-                webhook, port, settings=config.settings)
 
 
 def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
-    configure_logging(config.log_level, (config.telegram_token, config.discord_token))
     course = load_or_explain(config.content)
     if course is None:
         return 1
     if not Platforms.from_config(config).any:
-        from adapters.console import run_console
+        return run_console(content_dir=config.content, db_path=config.database, jsonl=False, start=None,
+                           settings=config.settings, course=course, log_level=config.log_level)
+    configure_logging(config.log_level, (config.telegram_token, config.discord_token))
 
-        return run_console(content_dir=config.content, db_path=config.database, jsonl=False,
-                           start=None, settings=config.settings)
-    with contextlib.suppress(KeyboardInterrupt):
-        asyncio.run(serve_until_signalled(course, config, webhook, port))
-    return 0
+    async def main() -> int:
+        stop = asyncio.Event()
+        _until_signalled(stop)
+        return await serve_platforms(course, config.database, Platforms.from_config(config), stop,
+                                     webhook, port, settings=config.settings)
+
+    return asyncio.run(main())
+
+
+def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
+                stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0,
+                settings: Settings | None = None, course=None, log_level: str = "INFO",
+                verbose: bool = False) -> int:
+    """The console: machine mode (JSON lines, a manual clock, a seeded random source) or a
+    person at a terminal (the real clock; logs to a file beside the database unless verbose)."""
+    from adapters.console import ConsoleAdapter, parse_instant
+
+    course = course or load_or_explain(content_dir)
+    if course is None:
+        return 1
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    settings = settings or Settings()
+    if not jsonl:
+        log_file = None if verbose else Path(db_path).with_suffix(".log")
+        configure_logging(log_level, (), file=log_file)
+    try:
+        clock = ManualClock(parse_instant(start)) if jsonl and start else None
+    except ValueError as exc:   # a bad --start
+        print(f"studybot: {exc}", file=sys.stderr)
+        return EXIT_FIX
+    if jsonl and clock is None:
+        clock = ManualClock(SystemClock().now())
+
+    async def main() -> int:
+        adapter = ConsoleAdapter(stdin, stdout, jsonl=jsonl, clock=clock, language=settings.language)
+        outbox = Outbox()
+        stop = asyncio.Event()
+        if not jsonl:
+            _until_signalled(stop)
+        async with open_bot(content_dir, db_path, clock or SystemClock(), outbox,
+                            random.Random(seed) if jsonl else random.Random(), settings, course=course,
+                            platforms={adapter.platform: adapter.capabilities}) as bot:
+            return await serve(bot, outbox, [adapter], stop, tick=not jsonl)
+
+    try:
+        return asyncio.run(main())
+    except KeyboardInterrupt:
+        return 0

@@ -15,10 +15,11 @@ from pathlib import Path
 
 import pytest
 
-from bot.app import open_bot
+from studybot.app import open_bot
 from bot.clock import ManualClock
 from bot.course.load import load_course
-from bot.events import Chat, Command, Press, TypedText, User
+from bot.delivery.transport import Receipt
+from bot.events import Chat, Command, Press, TypedText, User, parse_command
 from bot.replies import Reply
 from bot.settings import Settings
 
@@ -46,10 +47,23 @@ def no_internet(monkeypatch):
 
 @dataclass
 class RecordingOutbox:
+    """Records what the core pushes and delivers it at once, as a platform without limits
+    would: questions are confirmed delivered (their time starts) when they are posted."""
     sent: list[tuple[Chat, Reply]] = field(default_factory=list)
+    listener: object = None
 
-    async def send(self, chat: Chat, replies: list[Reply]) -> None:
+    async def post(self, chat: Chat, replies: list[Reply]) -> None:
         self.sent.extend((chat, r) for r in replies)
+        await self.deliver(chat, replies)
+
+    async def deliver(self, chat: Chat, replies: list[Reply]) -> None:
+        """What an adapter does with the replies it got back: they reach the platform."""
+        shown = [r for r in replies if r.to is None or not chat.is_group]
+        if shown and self.listener is not None:
+            await self.listener.delivered(chat, shown, Receipt())
+
+    async def settled(self) -> None:
+        pass
 
     def take(self) -> list[Reply]:
         out = [r for _, r in self.sent]
@@ -77,15 +91,20 @@ class ClassChat:
 
     async def say(self, name: str, text: str, private: bool = False) -> list[Reply]:
         chat = self.where(name, private)
-        if text.startswith("/"):
-            head, _, args = text[1:].partition(" ")
-            event = Command(self.user(name), chat, head, args)
+        parsed = parse_command(text)
+        if parsed is not None:
+            event = Command(self.user(name), chat, parsed[0], parsed[2])
         else:
             event = TypedText(self.user(name), chat, text)
-        return await self.bot.handle(event)
+        return await self._handled(event)
 
     async def press(self, name: str, button_id: str, private: bool = False) -> list[Reply]:
-        return await self.bot.handle(Press(self.user(name), self.where(name, private), button_id))
+        return await self._handled(Press(self.user(name), self.where(name, private), button_id))
+
+    async def _handled(self, event) -> list[Reply]:
+        replies = await self.bot.handle(event)
+        await self.outbox.deliver(event.chat, replies)
+        return replies
 
     async def at(self, instant: datetime | str) -> list[Reply]:
         """Move the clock, run what falls due, return what the bot pushed."""
@@ -137,13 +156,19 @@ def db_path(tmp_path) -> Path:
     return tmp_path / "studybot.sqlite3"
 
 
+# Tests send many commands from one user at one instant of the fake clock; flood control is
+# tested on its own (test_flood.py) with the real limits.
+TEST_SETTINGS = Settings(flood_commands=1000)
+
+
 async def make_chat(course, db_path, settings: Settings | None = None, seed: int = 7,
                     start: datetime = START):
     clock = ManualClock(start)
     outbox = RecordingOutbox()
     context = open_bot(FIXTURE_COURSE, db_path, clock, outbox, random.Random(seed),
-                       settings or Settings(), course=course)
+                       settings or TEST_SETTINGS, course=course)
     bot = await context.__aenter__()
+    outbox.listener = bot
     return ClassChat(bot, clock, outbox), context
 
 
@@ -159,3 +184,48 @@ async def real_chat(real_course, db_path):
     room, context = await make_chat(real_course, db_path)
     yield room
     await context.__aexit__(None, None, None)
+
+
+class Serving:
+    """An adapter served by the real composition root (studybot.app.serve) around one core,
+    with a manual clock and no ticker: tests move the clock and call run_due themselves."""
+
+    def __init__(self, adapter, course, db_path, clock: ManualClock, settings: Settings | None = None):
+        self.adapter, self.course, self.db_path, self.clock = adapter, course, db_path, clock
+        self.settings = settings or TEST_SETTINGS
+        self.stop = None
+        self.code: int | None = None
+
+    async def __aenter__(self):
+        import asyncio
+
+        from bot.delivery.outbox import Outbox
+        from studybot.app import serve
+
+        self.outbox = Outbox()
+        self._context = open_bot(CONTENT, self.db_path, self.clock, self.outbox, random.Random(7),
+                                 self.settings, course=self.course,
+                                 platforms={self.adapter.platform: self.adapter.capabilities})
+        self.bot = await self._context.__aenter__()
+        self.stop, started = asyncio.Event(), asyncio.Event()
+        self._task = asyncio.create_task(serve(self.bot, self.outbox, [self.adapter], self.stop, tick=False,
+                                               started=started))
+        waiting = asyncio.ensure_future(started.wait())
+        await asyncio.wait({waiting, self._task}, timeout=15, return_when=asyncio.FIRST_COMPLETED)
+        if not started.is_set():
+            waiting.cancel()
+            self.code = self._task.result() if self._task.done() else None
+            raise AssertionError(f"the adapter did not start (exit code {self.code})")
+        return self
+
+    async def due(self) -> None:
+        """What the clock's tick does, then wait until the outbox has sent it."""
+        await self.bot.run_due()
+        await self.outbox.idle()
+
+    async def __aexit__(self, *exc):
+        import asyncio
+
+        self.stop.set()
+        self.code = await asyncio.wait_for(self._task, 30)
+        await self._context.__aexit__(None, None, None)

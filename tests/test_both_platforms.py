@@ -6,8 +6,8 @@ import sqlite3
 import yarl
 
 from bot.clock import ManualClock
-from studybot.run import Platforms, serve
-from tests.conftest import CONTENT, START
+from studybot.run import Platforms, serve_platforms
+from tests.conftest import START
 from tests.fake_discord import TOKEN as DISCORD_TOKEN, FakeDiscord
 from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN, FakeTelegram, parse_html
 
@@ -22,8 +22,8 @@ async def test_telegram_and_discord_share_one_core_and_one_database(real_course,
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{dc_url.replace('http', 'ws')}/gateway"))
     stop = asyncio.Event()
     db = tmp_path / "shared.sqlite3"
-    server = asyncio.create_task(serve(
-        real_course, CONTENT, db, Platforms(TELEGRAM_TOKEN, tg_url, DISCORD_TOKEN), stop,
+    server = asyncio.create_task(serve_platforms(
+        real_course, db, Platforms(TELEGRAM_TOKEN, tg_url, DISCORD_TOKEN), stop,
         clock=ManualClock(START), tick=False))
     try:
         await telegram.wait_for(lambda f: f.sent("setMyCommands"))
@@ -42,7 +42,7 @@ async def test_telegram_and_discord_share_one_core_and_one_database(real_course,
         await discord_fake.wait_for(lambda f: len([m for m in f.messages if m["where"] == "response"]) >= 2)
     finally:
         stop.set()
-        await asyncio.wait_for(server, 30)
+        assert await asyncio.wait_for(server, 30) == 0
         await telegram.stop()
         await discord_fake.stop()
     conn = sqlite3.connect(db)

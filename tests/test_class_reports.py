@@ -36,7 +36,7 @@ async def test_report_after_a_reveal_once_per_user_and_reports_for_admins(chat):
     typed = await chat.say("Dũng", "/report kn-htqt-nen-tang câu này <b>mơ hồ</b>")
     assert "Cảm ơn" in texts(typed)
     assert "Không có câu hỏi với mã này" in texts(await chat.say("Dũng", "/report khong-co"))
-    assert "Dùng: /report" in texts(await chat.say("Dũng", "/report"))
+    assert "Thiếu mã câu hỏi, có trong nút báo lỗi sau mỗi đáp án. Ví dụ: /report ls-asean-1967" == texts(await chat.say("Dũng", "/report"))
     assert (await chat.db.fetchone("SELECT COUNT(*) FROM question_reports"))[0] == 2
     chat.admins.add("Cô Hoa")
     listing = texts(await chat.say("Cô Hoa", "/reports"))

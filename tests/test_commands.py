@@ -2,7 +2,7 @@
 
 import pytest
 
-from bot.commands import canonical, needs_admin_check
+from bot.commands import find, needs_admin_check
 
 
 @pytest.mark.parametrize("name, args, expected", [
@@ -16,7 +16,8 @@ def test_needs_admin_check(name, args, expected):
 
 
 def test_aliases_resolve_to_commands():
-    assert canonical("BXH") == "top" and canonical("traloi") == "answer" and canonical("quiz") == "quiz"
+    assert find("BXH").name == "top" and find("traloi").name == "answer" and find("quiz").name == "quiz"
+    assert find("nope") is None
 
 
 async def test_an_alias_reaches_the_same_command(chat):

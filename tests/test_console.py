@@ -4,7 +4,7 @@ import io
 import re
 import json
 
-from adapters.console import run_console
+from studybot.run import run_console
 from tests.conftest import FIXTURE_COURSE, CONTENT
 
 

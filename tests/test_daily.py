@@ -44,7 +44,7 @@ async def test_only_admins_change_the_schedule_and_anyone_can_read_it(chat):
     ("/daily tz Mars/Olympus", "IANA"),
     ("/daily tz", "IANA"),
     ("/daily tz '; DROP TABLE chats; --", "IANA"),
-    ("/daily sometimes", "Dùng: /daily"),
+    ("/daily sometimes", "Chọn một trong: on, off, time, tz"),
 ])
 async def test_bad_times_and_zones_get_the_accepted_format(chat, command, expected):
     chat.admins.add("Cô Hoa")

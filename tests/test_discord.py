@@ -6,9 +6,8 @@ import random
 import pytest
 import yarl
 
-from bot.app import open_bot
 from bot.clock import ManualClock
-from tests.conftest import CONTENT, START
+from tests.conftest import START, Serving
 from tests.fake_discord import TOKEN, FakeDiscord
 
 AN, BINH, CHI, CO = 11, 12, 13, 99
@@ -25,22 +24,14 @@ async def dc(real_course, tmp_path, monkeypatch):
     base = await fake.start()
     monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
     monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
-    adapter = DiscordAdapter()
+    adapter = DiscordAdapter(TOKEN)
     clock = ManualClock(START)
-    context = open_bot(CONTENT, tmp_path / "db.sqlite3", clock, adapter, random.Random(7), course=real_course)
-    bot = await context.__aenter__()
-    adapter.attach(bot)
-    runner = asyncio.create_task(adapter.start(TOKEN))
-    await asyncio.wait_for(fake.ready.wait(), 10)
-    await asyncio.wait_for(adapter.client.wait_until_ready(), 10)
-    await fake.wait_for(lambda f: "define" in f.commands)
     try:
-        yield fake, bot, clock
+        async with Serving(adapter, real_course, tmp_path / "db.sqlite3", clock) as served:
+            await fake.wait_for(lambda f: "define" in f.commands)
+            yield fake, served.bot, clock
+        assert served.code == 0
     finally:
-        await adapter.stop()
-        runner.cancel()
-        await asyncio.gather(runner, return_exceptions=True)
-        await context.__aexit__(None, None, None)
         await fake.stop()
 
 
@@ -159,36 +150,26 @@ async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monke
     clock = ManualClock(START)
 
     async def start_bot():
-        adapter = DiscordAdapter()
-        context = open_bot(CONTENT, db, clock, adapter, random.Random(7), course=real_course)
-        bot = await context.__aenter__()
-        adapter.attach(bot)
         fake.ready.clear()
-        runner = asyncio.create_task(adapter.start(TOKEN))
-        await asyncio.wait_for(fake.ready.wait(), 10)
-        await asyncio.wait_for(adapter.client.wait_until_ready(), 10)
-        return adapter, context, bot, runner
+        served = Serving(DiscordAdapter(TOKEN), real_course, db, clock)
+        await served.__aenter__()
+        return served
 
-    async def stop_bot(adapter, context, runner):
-        await adapter.stop()
-        runner.cancel()
-        await asyncio.gather(runner, return_exceptions=True)
-        await context.__aexit__(None, None, None)
-
-    adapter, context, bot, runner = await start_bot()
+    served = await start_bot()
     await fake.slash(AN, "An", "quiz", count=20)
-    question = await first_question_with_buttons(fake, bot, clock)
-    await stop_bot(adapter, context, runner)                          # the bot restarts here
+    question = await first_question_with_buttons(fake, served.bot, clock)
+    await served.__aexit__(None, None, None)                     # the bot restarts here
 
-    adapter, context, bot, runner = await start_bot()
+    served = await start_bot()
     try:
         await fake.click(BINH, "Bình", question, answer_button(question)[0])
         feedback = await fake.wait_for(lambda f: [m for m in f.messages if m.get("ephemeral")])
         assert "Chính xác" in visible(feedback[0]) or "Chưa đúng" in visible(feedback[0])
-        assert await recorded(bot) == 1
+        assert await recorded(served.bot) == 1
     finally:
-        await stop_bot(adapter, context, runner)
+        await served.__aexit__(None, None, None)
         await fake.stop()
+    assert served.code == 0
 
 
 async def test_a_channel_the_bot_cannot_post_in_pauses_its_daily(dc, caplog):
@@ -199,11 +180,13 @@ async def test_a_channel_the_bot_cannot_post_in_pauses_its_daily(dc, caplog):
     fake.refuse_channel = True
     clock.move_to(clock.now() + timedelta(hours=1))
     await bot.run_due()
+    await bot.core.outbox.idle()
     row = await bot.core.db.fetchone("SELECT paused_reason FROM daily_schedules")
-    assert row[0] and "Discord refused" in row[0]
-    assert "daily schedule of discord:901 paused" in caplog.text
+    assert row[0] == "removed"
+    assert "discord:901 is gone (removed" in caplog.text
     fake.refuse_channel = False
     await bot.run_due()                                   # paused: no second attempt
+    await bot.core.outbox.idle()
     assert not [m for m in fake.messages if m["where"] == "channel"]
 
 

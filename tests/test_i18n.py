@@ -44,7 +44,7 @@ async def test_an_admin_switches_the_chat_to_english_and_the_content_stays_vietn
     assert "A quiz round of 1 questions" in texts(replies)
     question = question_of(replies)
     assert question.text.plain().startswith("Question 1/1 · 30 seconds · Quá trình hội nhập quốc tế")
-    assert "No such language" in texts(await chat.say("Cô Hoa", "/lang fr"))
+    assert "Choose one of: vi, en" in texts(await chat.say("Cô Hoa", "/lang fr"))
     back = texts(await chat.say("Cô Hoa", "/lang vi"))
     assert "tiếng Việt" in back and texts(await chat.say("An", "/help")).startswith("Chào bạn")
 

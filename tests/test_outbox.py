@@ -113,6 +113,19 @@ async def test_what_waits_together_is_merged_into_one_message_while_it_fits(wire
     assert [e[2] for e in listener.events] == [("reveal", "next question"), ("x" * 90,)]
 
 
+async def test_lookups_are_merged_only_once_the_chat_has_used_half_its_window():
+    transport = Transport(limits=Limits(group=(4, 0.5), private=None, overall=None))
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text("a")])
+    await outbox.post(GROUP, [text("b")])
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["a", "b"]                 # a quiet chat: one each
+    await outbox.post(GROUP, [text("c"), text("d"), text("e")])     # half the window is used
+    await outbox.idle()
+    assert transport.bodies(GROUP.id) == ["a", "b", "c\n\nd\n\ne"]
+
+
 async def test_a_lookup_that_waited_too_long_is_dropped_but_a_game_message_never():
     now = [0.0]
     transport, listener = Transport(), Listener()

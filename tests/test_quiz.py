@@ -155,15 +155,20 @@ async def test_typed_answers_tolerate_diacritics_and_typos_but_not_other_years(c
 
 async def test_bad_topic_and_counts_get_clear_replies(chat):
     assert "Không có chủ đề này" in texts(await chat.say("An", "/quiz thiên văn"))
-    assert "Số câu phải từ 1 đến 20" in texts(await chat.say("An", "/quiz 0"))
-    capped = texts(await chat.say("An", "/quiz 500"))
-    assert "Bắt đầu lượt quiz" in capped
+    for count in ("0", "21", "500", "10^12", "-3", "99999999999999999999999"):
+        refused = await chat.say("An", f"/quiz {count}")
+        assert texts(refused) == "Hãy gõ một số từ 1 đến 20. Ví dụ: /quiz lịch sử 5", count
+    assert "Hãy gõ một số từ 1 đến 20" in texts(await chat.say("An", "/quiz lich su 21"))
+    assert (await chat.db.fetchone("SELECT COUNT(*) FROM rounds"))[0] == 0
+    assert "Bắt đầu lượt quiz 4 câu" in texts(await chat.say("An", "/quiz 1.3 20"))   # a topic by its number
 
 
 async def test_presses_on_unknown_or_forged_buttons_are_refused(chat):
     assert "không còn" in texts(await chat.press("An", "a:999:0"))
     assert "không còn dùng được" in texts(await chat.press("An", "a:x:y"))
     assert "không còn dùng được" in texts(await chat.press("An", "zzz"))
+    assert "không còn dùng được" in texts(await chat.press("An", "a:" + "9" * 50 + ":0"))   # not an OverflowError
+    assert "không còn dùng được" in texts(await chat.press("An", "a:1:" + "9" * 50))
     q = question_of(await chat.say("An", "/quiz lich su 1"))
     elsewhere = await chat.press("An", option_id(q, True), private=True)
     assert "cuộc trò chuyện khác" in texts(elsewhere)
@@ -236,7 +241,7 @@ async def test_a_new_week_starts_from_zero_without_deleting_anything(chat):
     assert "1. An —" in texts(await chat.say("An", "/top month"))
     assert "1. An —" in texts(await chat.say("An", "/top all"))
     assert (await chat.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 1
-    assert "Dùng: /top week" in texts(await chat.say("An", "/top yesterday"))
+    assert "Chọn một trong: week, month, all, streak" in texts(await chat.say("An", "/top yesterday"))
 
 
 async def test_me_names_the_weakest_topic_once_there_are_enough_answers(chat):
@@ -264,7 +269,7 @@ async def test_answer_without_text_asks_for_it(chat):
         q = question_of(replies)
         if not q.buttons:
             empty = await chat.say("Bình", "/answer   ")
-            assert "Gõ câu trả lời sau lệnh" in texts(empty) and empty[0].to.name == "Bình"
+            assert "Thiếu câu trả lời của bạn. Ví dụ: /answer 1995" in texts(empty) and empty[0].to.name == "Bình"
             assert (await chat.db.fetchone("SELECT COUNT(*) FROM answers"))[0] == 0
             return
         replies = await chat.wait(33)

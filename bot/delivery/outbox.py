@@ -5,8 +5,10 @@ Each chat with something to send has one worker task that sends its messages in 
 
 - Game messages (questions, reveals, standings, daily posts) go before lookups; a lookup that
   waited longer than `stale_after` seconds is dropped with a log line, a game message never.
-- What waits together is merged while the platform can show it as one message (a reveal and the
-  next question; a burst of cards), so a busy chat spends fewer of its messages.
+- What waits together is merged while the platform can show it as one message: game messages
+  always (a reveal and the next question), lookups once the chat has used half of its window
+  (a burst of cards), so a busy chat spends fewer of its messages and a quiet one gets each
+  reply on its own.
 - Before each message the worker takes a slot in its chat's window and its platform's window
   (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
   that chat; the message is sent again.
@@ -201,8 +203,10 @@ class Outbox:
             return []
         transport = self._transports[queue.chat.platform]
         taken = [fresh[0]]
+        busy = queue.window.used() * 2 >= queue.window.limit if isinstance(queue.window, SlidingWindow) else False
         for item in fresh[1:]:
-            if len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
+            games = taken[-1].reply.game and item.reply.game
+            if not (games or busy) or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
                 break
             taken.append(item)
         queue.items = fresh[len(taken):]

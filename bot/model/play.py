@@ -34,6 +34,8 @@ class Asked:
     closes_at: datetime
     closed: bool
     daily_day: str | None
+    delivered: bool = True      # the platform confirmed it; its time runs from then
+    native: bool = False        # sent as the platform's own quiz (shows its answer when it closes)
 
     @property
     def presented(self) -> Presented:

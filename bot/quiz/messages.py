@@ -18,7 +18,10 @@ def answer_button_id(asked_id: int, option: int) -> str:
 
 
 def question_reply(course: Course, asked_id: int, question: Question, presented: Presented,
-                   header: str, open_seconds: int, typed_hint: str) -> Reply:
+                   header: str, open_seconds: int, typed_hint: str,
+                   answer_button: Button | None = None) -> Reply:
+    """A question for the whole chat. A typed question says how to answer where the chat is
+    (`typed_hint`) and may carry a button that opens a form to type in (`answer_button`)."""
     topic = course.topics.get(question.topic)
     lines: list[Rich | str] = [
         italic(header + (f" · {topic.title}" if topic else "")),
@@ -31,10 +34,10 @@ def question_reply(course: Course, asked_id: int, question: Question, presented:
         buttons = tuple(Button(answer_button_id(asked_id, n), label) for n, label in enumerate(presented.options))
     else:
         lines.append(italic(typed_hint))
-        buttons = ()
+        buttons = (answer_button,) if answer_button else ()
     card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
                         question.explanation, open_seconds)
-    return Reply(join(lines), buttons, question=card)
+    return Reply(join(lines), buttons, question=card, game=True)
 
 
 def option_label(presented: Presented, option: int) -> str:
@@ -70,7 +73,7 @@ def reveal_reply(tr: Catalog, course: Course, question: Question, presented: Pre
         lines.append(tr("quiz.nobody_right", total=len(answers)))
     else:
         lines.append(tr("quiz.no_answers"))
-    return Reply(join(lines), (report_button(tr, question.id),))
+    return Reply(join(lines), (report_button(tr, question.id),), game=True)
 
 
 def report_button(tr: Catalog, question_id: str) -> Button:
@@ -78,12 +81,22 @@ def report_button(tr: Catalog, question_id: str) -> Button:
     return Button(f"r:{question_id}", tr("report.button"))
 
 
-def standings_reply(tr: Catalog, title: str, standings: list[Standing]) -> Reply:
-    lines: list[Rich | str] = [bold(title)]
+def recap_line(tr: Catalog, question: Question, presented: Presented, position: int,
+               answers: int, right: int) -> str:
+    """One line for a question the platform revealed itself (a closed quiz poll): its answer
+    and how the chat did, shown with the standings instead of a message of its own."""
+    answer = correct_answer_text(question, presented)
+    if not presented.typed and len(presented.options) > 2:
+        answer = f"{LETTERS[presented.correct]}. {answer}"
+    return tr("quiz.recap", position=position, answer=answer, right=right, total=answers)
+
+
+def standings_reply(tr: Catalog, title: str, standings: list[Standing], recap: list[str] = ()) -> Reply:
+    lines: list[Rich | str] = [bold(title), *recap]
     if not standings:
         lines.append(tr("quiz.standings_empty"))
     for n, s in enumerate(standings[:MAX_NAMES], 1):
         lines.append(tr("quiz.standing", rank=n, name=s.name, points=s.points, correct=s.correct,
                         answers=s.answers))
     lines.append(italic(tr("quiz.see_top")))
-    return Reply(join(lines))
+    return Reply(join(lines), game=True)

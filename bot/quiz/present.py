@@ -13,18 +13,18 @@ import random
 from bot.model.course import Question
 from bot.model.play import Presented
 
-TRUE_FALSE_OPTIONS = ("Đúng", "Sai")
 ORDER_ARROW = " → "
 ORDER_CHOICES = 4
 
 
-def present(question: Question, rng: random.Random) -> Presented:
+def present(question: Question, rng: random.Random, true_false: tuple[str, str] = ("Đúng", "Sai")) -> Presented:
+    """`true_false`: the labels of a true/false question's buttons, in the chat's language."""
     if question.type == "choice":
         options = list(question.options)
         rng.shuffle(options)
         return Presented(question.id, tuple(options), options.index(str(question.answer)))
     if question.type == "true_false":
-        return Presented(question.id, TRUE_FALSE_OPTIONS, 0 if question.answer else 1)
+        return Presented(question.id, tuple(true_false), 0 if question.answer else 1)
     if question.type == "order":
         right = tuple(question.items)
         wrong = [p for p in itertools.permutations(right) if p != right]

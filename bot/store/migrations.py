@@ -173,4 +173,15 @@ MIGRATION_5 = """
 ALTER TABLE chats ADD COLUMN language TEXT;   -- the bot's messages in this chat; NULL: the default
 """
 
-MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5]
+MIGRATION_6 = """
+-- A question's time runs from when the platform confirmed it was delivered, not from when it was
+-- queued; until then it has no delivered_at, cannot be revealed, and a daily post does not count.
+ALTER TABLE asked ADD COLUMN delivered_at TEXT;
+ALTER TABLE asked ADD COLUMN native INTEGER NOT NULL DEFAULT 0;  -- the platform's own quiz (a poll)
+UPDATE asked SET delivered_at = asked_at;
+-- paused_reason becomes a code the bot explains in the chat's language ('removed', 'deleted',
+-- 'undeliverable'); older free-text reasons all meant the platform refused the chat.
+UPDATE daily_schedules SET paused_reason = 'removed' WHERE paused_reason IS NOT NULL;
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6]

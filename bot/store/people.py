@@ -84,3 +84,67 @@ async def chat_language(db: Database, chat_id: int) -> str | None:
 async def set_chat_language(db: Database, chat_id: int, language: str) -> None:
     await db.write("UPDATE chats SET language = ? WHERE id = ?", (language, chat_id))
     db.remember(("language", chat_id), language)
+
+
+# Every table with a chat_id, and how rows of a chat's second row fold into its first when a
+# chat moves to an id we already knew (tests/test_chat_moves.py checks this covers the schema).
+_FOLD_INTO_OLD = (
+    "INSERT INTO scores (chat_id, user_id, period, points, answers, correct) "
+    "  SELECT :old, user_id, period, points, answers, correct FROM scores WHERE chat_id = :new "
+    "  ON CONFLICT (chat_id, period, user_id) DO UPDATE SET points = points + excluded.points, "
+    "  answers = answers + excluded.answers, correct = correct + excluded.correct",
+    "DELETE FROM scores WHERE chat_id = :new",
+    "INSERT INTO topic_scores (user_id, chat_id, topic, answers, correct) "
+    "  SELECT user_id, :old, topic, answers, correct FROM topic_scores WHERE chat_id = :new "
+    "  ON CONFLICT (user_id, chat_id, topic) DO UPDATE SET answers = answers + excluded.answers, "
+    "  correct = correct + excluded.correct",
+    "DELETE FROM topic_scores WHERE chat_id = :new",
+    "INSERT INTO streaks (chat_id, user_id, current, best, last_day) "
+    "  SELECT :old, user_id, current, best, last_day FROM streaks WHERE chat_id = :new "
+    "  ON CONFLICT (chat_id, user_id) DO UPDATE SET current = MAX(current, excluded.current), "
+    "  best = MAX(best, excluded.best), last_day = MAX(last_day, excluded.last_day)",
+    "DELETE FROM streaks WHERE chat_id = :new",
+    "INSERT OR IGNORE INTO daily_schedules (chat_id, enabled, post_time, reveal_before_minutes, "
+    "  paused_reason, updated_at) SELECT :old, enabled, post_time, reveal_before_minutes, "
+    "  paused_reason, updated_at FROM daily_schedules WHERE chat_id = :new",
+    "DELETE FROM daily_schedules WHERE chat_id = :new",
+    "UPDATE rounds SET state = 'stopped', ended_at = :now WHERE chat_id = :new AND state = 'running' "
+    "  AND EXISTS (SELECT 1 FROM rounds WHERE chat_id = :old AND state = 'running')",
+    "UPDATE rounds SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE asked SET daily_day = NULL WHERE chat_id = :new AND daily_day IN "
+    "  (SELECT daily_day FROM asked WHERE chat_id = :old AND daily_day IS NOT NULL)",
+    "UPDATE asked SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE answers SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE platform_messages SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE question_reports SET chat_id = :old WHERE chat_id = :new",
+    "DELETE FROM chats WHERE id = :new",
+)
+MOVED_TABLES = ("scores", "topic_scores", "streaks", "daily_schedules", "rounds", "asked", "answers",
+                "platform_messages", "question_reports")
+
+
+async def move_chat(db: Database, old: Chat, new: Chat, now: datetime) -> None:
+    """A chat continues under a new platform id (a Telegram group became a supergroup):
+    everything of it (scores, streaks, settings, schedule, a running round) moves with it, in
+    one transaction. Rows already made under the new id are folded into the old ones."""
+    async with db.transaction() as conn:
+        rows = {}
+        for chat in (old, new):
+            cursor = await conn.execute("SELECT id FROM chats WHERE platform = ? AND platform_id = ?",
+                                        (chat.platform, chat.id))
+            found = await cursor.fetchone()
+            rows[chat.id] = found[0] if found else None
+        old_id, new_id = rows[old.id], rows[new.id]
+        if old_id is None:
+            return
+        if new_id is not None:
+            for sql in _FOLD_INTO_OLD:
+                await conn.execute(sql, {"old": old_id, "new": new_id, "now": iso(now)})
+        await conn.execute("UPDATE chats SET platform_id = ?, is_group = ? WHERE id = ?",
+                           (new.id, int(new.is_group), old_id))
+    for chat in (old, new):
+        for is_group in (True, False):
+            db.forget(("chat", chat.platform, chat.id, is_group))
+    if new_id is not None:
+        db.forget(("timezone", new_id))
+        db.forget(("language", new_id))

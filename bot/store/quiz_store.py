@@ -16,7 +16,7 @@ def _asked(row) -> Asked:
     return Asked(row["id"], row["chat_id"], row["round_id"], row["position"], row["question_id"],
                  row["topic"], tuple(json.loads(row["options"])), row["correct"],
                  from_iso(row["asked_at"]), from_iso(row["closes_at"]), row["closed_at"] is not None,
-                 row["daily_day"])
+                 row["daily_day"], row["delivered_at"] is not None, bool(row["native"]))
 
 
 def _round(row) -> Round:
@@ -93,9 +93,55 @@ async def open_asked_in_chat(db: Database, chat_id: int) -> list[Asked]:
 
 
 async def due_asked(db: Database, before: datetime) -> list[Asked]:
+    """Delivered questions whose time is up (an undelivered one is never revealed)."""
     rows = await db.fetchall(
-        "SELECT * FROM asked WHERE closed_at IS NULL AND closes_at <= ? ORDER BY closes_at, id",
-        (iso(before),))
+        "SELECT * FROM asked WHERE closed_at IS NULL AND closes_at <= ? AND delivered_at IS NOT NULL "
+        "ORDER BY closes_at, id", (iso(before),))
+    return [_asked(r) for r in rows]
+
+
+async def mark_delivered(db: Database, asked_id: int, at: datetime, native: bool,
+                         message_key: str | None, platform: str) -> None:
+    """The platform has shown the question: a round question's time starts now (its length
+    kept), a daily one keeps its closing time; a poll id is stored in the same transaction,
+    so a vote on it always finds its question."""
+    db.forget(("asked", asked_id))
+    async with db.transaction() as conn:
+        cursor = await conn.execute(
+            "SELECT asked_at, closes_at, daily_day FROM asked WHERE id = ? AND delivered_at IS NULL",
+            (asked_id,))
+        row = await cursor.fetchone()
+        if row is not None:
+            closes_at = from_iso(row[1])
+            if row[2] is None:
+                closes_at = at + (closes_at - from_iso(row[0]))
+            await conn.execute(
+                "UPDATE asked SET delivered_at = ?, native = ?, asked_at = ?, closes_at = ? WHERE id = ?",
+                (iso(at), int(native), iso(at), iso(closes_at), asked_id))
+        if message_key is not None:
+            await conn.execute(
+                "INSERT OR REPLACE INTO platform_messages (platform, message_key, chat_id, asked_id) "
+                "SELECT ?, ?, chat_id, id FROM asked WHERE id = ?", (platform, message_key, asked_id))
+    db.forget(("asked", asked_id))
+
+
+async def discard_undelivered(db: Database, asked_id: int) -> bool:
+    """Forget a question the platform never showed (no answer can exist): a daily day stays
+    free to post again, a round position to ask again. True if it was removed."""
+    db.forget(("asked", asked_id))
+    removed = await db.write(
+        "DELETE FROM asked WHERE id = ? AND delivered_at IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM answers WHERE asked_id = asked.id) "
+        "AND NOT EXISTS (SELECT 1 FROM platform_messages WHERE asked_id = asked.id)", (asked_id,))
+    db.forget(("asked", asked_id))
+    return removed == 1
+
+
+async def undelivered_asked(db: Database, chat_id: int | None = None) -> list[Asked]:
+    """Questions queued but never confirmed delivered (all chats when chat_id is None)."""
+    where = "delivered_at IS NULL AND closed_at IS NULL" + (" AND chat_id = ?" if chat_id is not None else "")
+    rows = await db.fetchall(f"SELECT * FROM asked WHERE {where} ORDER BY id",
+                             (chat_id,) if chat_id is not None else ())
     return [_asked(r) for r in rows]
 
 
@@ -164,5 +210,16 @@ async def daily_days(db: Database, chat_id: int, limit: int = 2) -> list[tuple[s
     """The chat's latest daily days, newest first, each with whether it is revealed."""
     rows = await db.fetchall(
         "SELECT daily_day, closed_at IS NOT NULL FROM asked WHERE chat_id = ? AND daily_day IS NOT NULL "
+        "AND delivered_at IS NOT NULL "
         "ORDER BY daily_day DESC LIMIT ?", (chat_id, limit))
     return [(r[0], bool(r[1])) for r in rows]
+
+
+async def native_questions_of_round(db: Database, round_id: int) -> list[tuple[Asked, int, int]]:
+    """The round's questions that the platform showed as its own quiz, with their answers and
+    right answers, in order."""
+    rows = await db.fetchall(
+        "SELECT q.*, COUNT(a.id) AS answer_count, COALESCE(SUM(a.correct), 0) AS right_count "
+        "FROM asked q LEFT JOIN answers a ON a.asked_id = q.id "
+        "WHERE q.round_id = ? AND q.native = 1 GROUP BY q.id ORDER BY q.position", (round_id,))
+    return [(_asked(r), r["answer_count"], r["right_count"]) for r in rows]

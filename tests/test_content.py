@@ -22,10 +22,17 @@ def test_every_topic_and_type_and_difficulty_has_its_share(real_course):
     questions = list(real_course.questions.values())
     topics = Counter(q.topic for q in questions)
     assert set(topics) == set(real_course.topics)
-    types = Counter(q.type for q in questions)
-    assert all(types[t] >= 0.1 * len(questions) for t in ("choice", "true_false", "short", "order"))
+    types = Counter(q.type for q in questions)      # every kind of question is played, though
+    assert all(types[t] >= 0.05 * len(questions) for t in ("choice", "true_false", "short", "order"))
     levels = Counter(q.difficulty for q in questions)
     assert all(levels[d] >= 0.05 * len(questions) for d in ("easy", "medium", "hard"))
+
+
+def test_at_least_two_questions_in_five_ask_for_understanding(real_course):
+    questions = list(real_course.questions.values())
+    assert all(q.level for q in questions), [q.id for q in questions if not q.level]
+    deeper = sum(q.level in ("understand", "apply") for q in questions)
+    assert deeper >= 0.4 * len(questions), f"{deeper} of {len(questions)}"
 
 
 def test_typed_answers_are_accepted_without_diacritics_or_case(real_course):

@@ -363,3 +363,412 @@ async def test_each_call_can_take_a_realistic_time(telegram):
     began = asyncio.get_running_loop().time()
     await send(fake, GROUP)
     assert asyncio.get_running_loop().time() - began >= 0.05
+
+
+# --- Discord -------------------------------------------------------------------------------
+
+from aiohttp import WSMsgType  # noqa: E402
+
+from tests.discord_markdown import rendered, styled  # noqa: E402
+from tests.fake_discord import APP_ID, CHANNEL, GUILD, TOKEN as DC_TOKEN, FakeDiscord  # noqa: E402
+
+NO_PINGS = {"parse": []}
+DEFAULT_INTENTS = 3243773                     # discord.Intents.default(): no privileged intent
+
+
+@pytest.fixture
+async def discord_server():
+    """Start fakes on demand: `fake = await discord_server(**constructor_args)`; the fake gets a
+    session (`fake.session`) and a connected, identified gateway client (`fake.client_ws`)."""
+    started: list[FakeDiscord] = []
+    session = aiohttp.ClientSession()
+
+    async def start(identify: bool = True, **kwargs) -> FakeDiscord:
+        fake = FakeDiscord(**kwargs)
+        await fake.start()
+        fake.session, fake.client_sockets = session, []
+        started.append(fake)
+        if identify:
+            fake.client_ws = await connect(fake)
+            assert (await next_event(fake.client_ws, "READY"))["session_id"] == fake.session_id
+        return fake
+
+    yield start
+    for fake in started:
+        for ws in fake.client_sockets:
+            await ws.close()
+        await fake.stop()
+    await session.close()
+
+
+async def connect(fake, token=DC_TOKEN, intents=DEFAULT_INTENTS):
+    ws = await fake.session.ws_connect(f"{fake.base}/gateway")
+    fake.client_sockets.append(ws)
+    assert (await ws.receive_json())["op"] == 10                  # HELLO
+    await ws.send_json({"op": 2, "d": {"token": token, "intents": intents, "properties": {}}})
+    return ws
+
+
+async def next_event(ws, name: str) -> dict:
+    while True:
+        message = await asyncio.wait_for(ws.receive(), 5)
+        assert message.type == WSMsgType.TEXT, (message.type, message.data)
+        payload = json.loads(message.data)
+        if payload["op"] == 0 and payload["t"] == name:
+            return payload["d"]
+
+
+async def rest(fake, method: str, path: str, body=None, token: str | None = DC_TOKEN):
+    headers = {"Authorization": f"Bot {token}"} if token else {}
+    async with fake.session.request(method, f"{fake.base}/api/v10{path}", json=body, headers=headers) as response:
+        text = await response.text()
+        return response.status, (json.loads(text) if text else None), response.headers
+
+
+def message(content="tin", **extra) -> dict:
+    return {"content": content, "allowed_mentions": NO_PINGS, **extra}
+
+
+async def interaction(fake, kind=2, user=AN, **kwargs) -> dict:
+    """Dispatch an interaction and return it as the bot receives it over the gateway."""
+    data = kwargs.pop("data", {"id": "1", "name": "define", "type": 1})
+    await fake.interact(kind, user, "An", data, **kwargs)
+    return await next_event(fake.client_ws, "INTERACTION_CREATE")
+
+
+async def callback(fake, event, kind, data=None):
+    return await rest(fake, "POST", f"/interactions/{event['id']}/{event['token']}/callback",
+                      {"type": kind, **({"data": data} if data is not None else {})}, token=None)
+
+
+async def follow_up(fake, event, body):
+    return await rest(fake, "POST", f"/webhooks/{APP_ID}/{event['token']}?wait=1", body, token=None)
+
+
+async def test_an_interaction_is_answered_once_within_three_seconds(discord_server):
+    clock = Clock()
+    fake = await discord_server(clock=clock)
+    event = await interaction(fake)
+    clock.move(2.9)
+    status, body, _ = await callback(fake, event, 4, message("thẻ"))
+    assert status == 200 and body["resource"]["message"]["content"] == "thẻ"
+    assert fake.ack_latencies()[event["id"]] == pytest.approx(2.9)
+    status, body, _ = await callback(fake, event, 4, message("lần hai"))
+    assert (status, body) == (400, {"message": "Interaction has already been acknowledged.", "code": 40060})
+    late = await interaction(fake)
+    clock.move(3.01)
+    status, body, _ = await callback(fake, late, 5)
+    assert (status, body) == (404, {"message": "Unknown interaction", "code": 10062})
+    status, _, _ = await callback(fake, {"id": late["id"], "token": "forged"}, 4, message())
+    assert status == 404
+    assert fake.channel_view() == ["thẻ"]
+
+
+async def test_the_first_follow_up_after_a_public_deferral_is_public_whatever_its_flags(discord_server):
+    fake = await discord_server()
+    event = await interaction(fake)
+    assert (await callback(fake, event, 5))[0] == 200                      # public "thinking…"
+    status, first, _ = await follow_up(fake, event, message("✅ Chính xác (A. EU)!", flags=64))
+    assert status == 200 and "flags" not in first
+    await follow_up(fake, event, message("riêng cho An", flags=64))
+    await follow_up(fake, event, message("cho cả lớp"))
+    assert fake.channel_view() == ["✅ Chính xác (A. EU)!", "cho cả lớp"]     # the verdict leaked
+    assert fake.private_view(AN) == ["riêng cho An"]
+    assert fake.messages[0]["replaces_deferral"] is True
+
+
+async def test_after_an_ephemeral_deferral_the_first_follow_up_stays_private(discord_server):
+    fake = await discord_server()
+    event = await interaction(fake)
+    await callback(fake, event, 5, {"flags": 64})
+    await follow_up(fake, event, message("✅ Chính xác"))                    # no flag: still private
+    await follow_up(fake, event, message("công khai"))
+    assert fake.private_view(AN) == ["✅ Chính xác"]
+    assert fake.channel_view() == ["công khai"]
+
+
+async def test_after_a_deferred_update_follow_ups_use_their_own_flags(discord_server):
+    fake = await discord_server()
+    _, posted, _ = await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message("Câu 1"))
+    event = await interaction(fake, kind=3, data={"custom_id": "a:1:0", "component_type": 2}, message=posted)
+    assert (await callback(fake, event, 6))[0] == 200
+    await follow_up(fake, event, message("riêng", flags=64))
+    assert fake.private_view(AN) == ["riêng"] and fake.channel_view() == ["Câu 1"]
+    status, edited, _ = await rest(fake, "PATCH", f"/webhooks/{APP_ID}/{event['token']}/messages/@original",
+                                   {"content": "Câu 1 (đã đóng)"}, token=None)
+    assert status == 200 and edited["id"] == posted["id"]
+    assert fake.channel_view() == ["Câu 1 (đã đóng)"]
+
+
+async def test_follow_ups_need_an_acknowledged_live_interaction(discord_server):
+    clock = Clock()
+    fake = await discord_server(clock=clock)
+    event = await interaction(fake)
+    status, body, _ = await follow_up(fake, event, message())
+    assert (status, body) == (404, {"message": "Unknown Webhook", "code": 10015})
+    await callback(fake, event, 5)
+    clock.move(15 * 60 + 1)
+    status, body, _ = await follow_up(fake, event, message())
+    assert (status, body) == (401, {"message": "Invalid Webhook Token", "code": 50027})
+    assert fake.messages == []
+
+
+async def test_editing_the_original_replaces_the_thinking_message_and_never_changes_visibility(discord_server):
+    fake = await discord_server()
+    public = await interaction(fake)
+    await callback(fake, public, 5)
+    path = f"/webhooks/{APP_ID}/{public['token']}/messages/@original"
+    status, _, _ = await rest(fake, "PATCH", path, message("kết quả", flags=64), token=None)
+    assert status == 200 and fake.channel_view() == ["kết quả"]
+    private = await interaction(fake)
+    await callback(fake, private, 4, message("chỉ An", flags=64))
+    path = f"/webhooks/{APP_ID}/{private['token']}/messages/@original"
+    await rest(fake, "PATCH", path, {"content": "vẫn chỉ An", "flags": 0}, token=None)
+    assert fake.private_view(AN) == ["vẫn chỉ An"]
+    assert (await rest(fake, "DELETE", path, token=None))[0] == 204
+    assert fake.private_view(AN) == [] and (await rest(fake, "GET", path, token=None))[0] == 404
+
+
+MODAL = {"custom_id": "answer:7", "title": "Trả lời câu 7",
+         "components": [{"type": 1, "components": [{"type": 4, "custom_id": "text", "label": "Đáp án", "style": 1}]}]}
+
+
+async def test_a_modal_is_only_a_first_response_and_never_answers_a_modal(discord_server):
+    fake = await discord_server()
+    press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    assert (await callback(fake, press, 9, MODAL))[0] == 200
+    deferred = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    await callback(fake, deferred, 6)
+    status, body, _ = await callback(fake, deferred, 9, MODAL)
+    assert (status, body["code"]) == (400, 40060)
+    await fake.submit_modal(AN, "An", "answer:7", {"text": "1995"})
+    submitted = await next_event(fake.client_ws, "INTERACTION_CREATE")
+    assert submitted["type"] == 5 and submitted["data"] == {
+        "custom_id": "answer:7", "components": [{"type": 1, "components": [
+            {"type": 4, "custom_id": "text", "value": "1995"}]}]}
+    status, body, _ = await callback(fake, submitted, 9, MODAL)
+    assert (status, body["code"], body["message"]) == (400, 50035, "Invalid Form Body")
+    assert (await callback(fake, submitted, 4, message("✅", flags=64)))[0] == 200
+    autocomplete = await interaction(fake, kind=4)
+    assert (await callback(fake, autocomplete, 4, message()))[0] == 400
+    assert (await callback(fake, autocomplete, 8, {"choices": [{"name": "Hội nhập", "value": "hn"}]}))[0] == 200
+
+
+async def test_modals_are_checked_like_discord_does(discord_server):
+    fake = await discord_server()
+    row = MODAL["components"][0]
+    label_row = {"type": 18, "label": "Đáp án", "component": {"type": 4, "custom_id": "text", "style": 1}}
+    bad = [MODAL | {"title": "x" * 46}, MODAL | {"custom_id": "x" * 101}, MODAL | {"components": []},
+           MODAL | {"components": [row] * 6},
+           MODAL | {"components": [{"type": 1, "components": [row["components"][0] | {"label": "x" * 46}]}]},
+           MODAL | {"components": [{"type": 1, "components": [{"type": 4, "label": "L", "style": 1}]}]},
+           MODAL | {"components": [label_row | {"label": ""}]}]
+    for modal in bad:
+        press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+        status, body, _ = await callback(fake, press, 9, modal)
+        assert (status, body["code"]) == (400, 50035), modal
+    press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    assert (await callback(fake, press, 9, MODAL | {"components": [label_row]}))[0] == 200
+    await fake.submit_modal(AN, "An", "answer:7", {"text": "đa cực"})
+    submitted = await next_event(fake.client_ws, "INTERACTION_CREATE")
+    assert submitted["data"]["components"] == [{"type": 18, "component": {"type": 4, "custom_id": "text",
+                                                                          "value": "đa cực"}}]
+    with pytest.raises(AssertionError):
+        await fake.submit_modal(AN, "An", "answer:7", {"khac": "x"})
+
+
+async def test_a_dm_interaction_has_a_user_and_no_guild(discord_server):
+    fake = await discord_server()
+    event = await interaction(fake, dm=True)
+    assert "guild_id" not in event and "member" not in event
+    assert event["user"]["id"] == str(AN) and event["channel"]["type"] == 1
+    guild = await interaction(fake)
+    assert guild["guild_id"] == str(GUILD) and guild["member"]["user"]["id"] == str(AN)
+
+
+async def test_channel_posts_are_rate_limited_per_channel_with_the_headers_discord_py_reads(discord_server):
+    clock = Clock()
+    fake = await discord_server(clock=clock)
+    remaining = []
+    for _ in range(5):
+        status, _, headers = await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message())
+        assert status == 200
+        remaining.append(headers["X-RateLimit-Remaining"])
+    assert remaining == ["4", "3", "2", "1", "0"] and headers["X-RateLimit-Limit"] == "5"
+    clock.move(1)
+    status, body, headers = await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message())
+    assert status == 429 and body == {"message": "You are being rate limited.", "retry_after": 4.0, "global": False}
+    assert headers["Via"] and headers["Retry-After"] == "4" and headers["X-RateLimit-Scope"] == "user"
+    assert float(headers["X-RateLimit-Reset-After"]) == 4.0
+    assert (await rest(fake, "POST", "/channels/902/messages", message()))[0] == 200   # other channel
+    clock.move(4)
+    assert (await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message()))[0] == 200
+    assert len(fake.channel_view(CHANNEL)) == 6 and fake.throttled == {CHANNEL: 1}
+
+
+@pytest.mark.parametrize("announce", [True, False])
+async def test_discord_py_waits_out_the_channel_limit_and_delivers_everything(discord_server, monkeypatch, announce):
+    """With the headers discord.py paces itself; without them it meets the 429 and retries."""
+    import discord
+    from discord.http import Route
+
+    fake = await discord_server(identify=False, channel_limit=2, channel_period=0.2, announce_limits=announce)
+    monkeypatch.setattr(Route, "BASE", f"{fake.base}/api/v10")
+    client = discord.Client(intents=discord.Intents.default(), allowed_mentions=discord.AllowedMentions.none())
+    await client.login(DC_TOKEN)
+    try:
+        channel = client.get_partial_messageable(CHANNEL)
+        began = asyncio.get_running_loop().time()
+        await asyncio.gather(*(channel.send(f"tin {n}") for n in range(5)))
+        took = asyncio.get_running_loop().time() - began
+    finally:
+        await client.close()
+    assert sorted(fake.channel_view()) == [f"tin {n}" for n in range(5)]
+    assert took >= 0.4                                     # five posts need three windows
+    assert bool(fake.throttled) is not announce
+
+
+async def test_refused_channels_answer_missing_access_or_unknown_channel(discord_server):
+    fake = await discord_server()
+    fake.forbidden_channels.add(902)
+    fake.deleted_channels.add(903)
+    status, body, _ = await rest(fake, "POST", "/channels/902/messages", message())
+    assert (status, body) == (403, {"message": "Missing Access", "code": 50001})
+    status, body, _ = await rest(fake, "POST", "/channels/903/messages", message())
+    assert (status, body) == (404, {"message": "Unknown Channel", "code": 10003})
+    assert fake.messages == []
+
+
+async def test_a_wrong_token_is_refused_on_rest_and_on_the_gateway(discord_server, monkeypatch):
+    import discord
+    from discord.http import Route
+
+    fake = await discord_server(identify=False)
+    status, body, _ = await rest(fake, "GET", "/users/@me", token="wrong")
+    assert (status, body) == (401, {"message": "401: Unauthorized", "code": 0})
+    monkeypatch.setattr(Route, "BASE", f"{fake.base}/api/v10")
+    client = discord.Client(intents=discord.Intents.default())
+    with pytest.raises(discord.LoginFailure):
+        await client.login("wrong")
+    await client.close()
+    ws = await connect(fake, token="wrong")
+    closed = await ws.receive()
+    assert closed.type == WSMsgType.CLOSE and closed.data == 4004
+    ws = await connect(fake, intents=DEFAULT_INTENTS | (1 << 15))      # message content, not granted
+    closed = await ws.receive()
+    assert closed.type == WSMsgType.CLOSE and closed.data == 4014
+    granted = await discord_server(privileged_intents=1 << 15)
+    assert granted.identifies == 1
+
+
+async def test_close_gateway_sends_the_code_and_a_resume_is_answered(discord_server):
+    fake = await discord_server()
+    await fake.close_gateway(4000)
+    closed = await fake.client_ws.receive()
+    assert closed.type == WSMsgType.CLOSE and closed.data == 4000
+    ws = await fake.session.ws_connect(f"{fake.base}/gateway")
+    fake.client_sockets.append(ws)
+    assert (await ws.receive_json())["op"] == 10
+    await ws.send_json({"op": 6, "d": {"token": DC_TOKEN, "session_id": fake.session_id, "seq": 1}})
+    await next_event(ws, "RESUMED")
+    assert (fake.connections, fake.identifies, fake.resumes) == (2, 1, 1)
+
+
+COMMAND = {"name": "define", "description": "Tra định nghĩa", "type": 1,
+           "description_localizations": {"en-US": "Look up a definition"},
+           "options": [{"name": "term", "description": "khái niệm", "type": 3, "required": True,
+                        "autocomplete": True}]}
+
+
+async def test_command_sync_to_a_guild_the_bot_is_not_in_is_refused(discord_server):
+    fake = await discord_server()
+    status, body, _ = await rest(fake, "PUT", f"/applications/{APP_ID}/guilds/4242/commands", [COMMAND])
+    assert (status, body) == (403, {"message": "Missing Access", "code": 50001})
+    status, body, _ = await rest(fake, "PUT", f"/applications/{APP_ID}/guilds/{GUILD}/commands", [COMMAND])
+    assert status == 200 and body[0]["guild_id"] == str(GUILD) and "define" in fake.guild_commands[GUILD]
+
+
+def option(name="x", required=False, **extra):
+    return {"name": name, "description": "mô tả", "type": 3, "required": required, **extra}
+
+
+async def test_commands_are_validated_like_discord_does(discord_server):
+    fake = await discord_server()
+    ok = [COMMAND, {"name": "định-nghĩa", "description": "d", "name_localizations": {"vi": "tra_cứu"}},
+          {"name": "quiz", "description": "q", "options": [option("count", choices=[
+              {"name": str(n), "value": str(n)} for n in range(25)])]}]
+    status, _, _ = await rest(fake, "PUT", f"/applications/{APP_ID}/commands", ok)
+    assert status == 200 and set(fake.commands) == {"define", "định-nghĩa", "quiz"}
+    bad = {
+        "0.name": [COMMAND | {"name": "Define"}],
+        "0.name ": [COMMAND | {"name": "tra cuu"}],
+        "0.name  ": [COMMAND | {"name": "x" * 33}],
+        "0.description": [COMMAND | {"description": "x" * 101}],
+        "0.description ": [COMMAND | {"description": ""}],
+        "0.options": [COMMAND | {"options": [option(f"o{n}") for n in range(26)]}],
+        "0.options.1.required": [COMMAND | {"options": [option("a"), option("b", required=True)]}],
+        "0.options.0.choices": [COMMAND | {"options": [option(choices=[{"name": str(n), "value": str(n)}
+                                                                       for n in range(26)])]}],
+        "0.options.0.name": [COMMAND | {"options": [option("Term")]}],
+        "0.options.0.description": [COMMAND | {"options": [option() | {"description": "x" * 101}]}],
+        "0.description_localizations.en": [COMMAND | {"description_localizations": {"en": "x"}}],
+        "0.description_localizations.vi": [COMMAND | {"description_localizations": {"vi": "x" * 101}}],
+        "0.name_localizations.vi": [COMMAND | {"name_localizations": {"vi": "Tra"}}],
+        "1.name": [COMMAND, COMMAND],
+        "": [COMMAND | {"name": f"c{n}"} for n in range(101)],
+        "0": [COMMAND | {"options": [option(f"o{n}", description="x" * 100, choices=[
+            {"name": "x" * 100, "value": f"{n}-{k}"} for k in range(2)]) for n in range(20)]}],
+    }
+    for where, commands in bad.items():
+        status, body, _ = await rest(fake, "PUT", f"/applications/{APP_ID}/commands", commands)
+        assert (status, body["code"]) == (400, 50035), where
+        node = body["errors"]
+        for key in filter(None, where.strip().split(".")):
+            node = node[key]
+        assert node["_errors"][0]["message"], where
+    assert set(fake.commands) == {"define", "định-nghĩa", "quiz"}            # refusals changed nothing
+
+
+async def test_messages_and_components_are_checked_like_discord_does(discord_server):
+    fake = await discord_server(channel_limit=100)
+
+    def buttons(n, **extra):
+        return [{"type": 2, "style": 2, "label": "A", "custom_id": f"b{k}", **extra} for k in range(n)]
+
+    row = {"type": 1, "components": buttons(5)}
+    bad = [message("x" * 2001), {"allowed_mentions": NO_PINGS},
+           message(embeds=[{"description": "x" * 4097}]),
+           message(embeds=[{"description": "x" * 4000}, {"description": "x" * 2001}]),
+           message(components=[row] * 6),
+           message(components=[{"type": 1, "components": buttons(6)}]),
+           message(components=[{"type": 1, "components": buttons(1, label="x" * 81)}]),
+           message(components=[{"type": 1, "components": [b | {"custom_id": "x" * 101} for b in buttons(1)]}]),
+           message(components=[row, row]),                                  # duplicate custom ids
+           {"content": "@everyone"}]                                        # project rule: could ping
+    for body in bad:
+        status, answer, _ = await rest(fake, "POST", "/channels/902/messages", body)
+        assert status == 400, body
+    good = message(components=[{"type": 1, "components": buttons(5)}] + [
+        {"type": 1, "components": [b | {"custom_id": f"r{r}{b['custom_id']}"} for b in buttons(5)]}
+        for r in range(4)])
+    assert (await rest(fake, "POST", "/channels/902/messages", good))[0] == 200
+    assert len(fake.messages) == 1
+
+
+def test_rendered_markdown_shows_marks_that_do_not_apply():
+    assert rendered("*Liên quan: *") == "*Liên quan: *"
+    assert rendered("*Liên quan:* toàn cầu hóa") == "Liên quan: toàn cầu hóa"
+    assert rendered("**Hội nhập quốc tế** là") == "Hội nhập quốc tế là"
+    assert rendered("** x **") == "** x **"
+    assert rendered(r"\*\*@everyone\*\*") == "**@everyone**"
+    assert rendered("`**x**` và \\a") == "**x** và \\a"
+    assert rendered("snake_case_name và _nghiêng_") == "snake_case_name và nghiêng"
+    assert rendered("# Tiêu đề\n- một\n> trích") == "Tiêu đề\n• một\ntrích"
+    assert styled("**a *b***") == [("a ", frozenset({"bold"})), ("b", frozenset({"bold", "italic"}))]
+
+
+async def test_the_channel_view_renders_what_the_class_reads(discord_server):
+    fake = await discord_server()
+    await rest(fake, "POST", f"/channels/{CHANNEL}/messages",
+               message("", embeds=[{"title": "**Toàn cầu hóa**", "description": "*Liên quan: *HNQT"}]))
+    assert fake.channel_view() == ["Toàn cầu hóa\n*Liên quan: *HNQT"]

@@ -66,12 +66,21 @@ ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "cod
                 "tg-spoiler", "blockquote"}
 ENTITY = re.compile(r"&(lt|gt|amp|quot|#\d+|#x[0-9a-fA-F]+);")
 COMMAND = re.compile(r"[a-z0-9_]+")
+BOT_COMMAND = re.compile(r"/[A-Za-z0-9_]{1,64}(@[A-Za-z0-9_]{3,32})?")
 LANGUAGE = re.compile(r"[a-z]{2}")
 SCOPES = {"default", "all_private_chats", "all_group_chats", "all_chat_administrators", "chat",
           "chat_administrators", "chat_member"}
 REACTIONS = frozenset(e.value for e in ReactionEmoji)
 TOO_OLD = "query is too old and response timeout expired or query ID is invalid"
 NOT_COUNTED = {"sendChatAction"}     # a "typing…" status is not a message
+
+
+def command_entities(text: str) -> list[dict]:
+    """The bot_command entity Telegram marks at the start of a message: "/" and Latin letters,
+    digits or "_" (with an optional @botname); it ends at any other character (a space, a tab,
+    a no-break space, a comma), which stays in the text."""
+    match = BOT_COMMAND.match(text)
+    return [{"type": "bot_command", "offset": 0, "length": match.end()}] if match else []
 
 
 def is_message_send(method: str) -> bool:
@@ -576,21 +585,16 @@ class FakeTelegram:
 
     def type(self, chat_id: int, user_id: int, first_name: str, text: str) -> int:
         """A user posts `text` in a chat; returns the message id."""
-        entities = []
-        if text.startswith("/"):
-            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
-        message = self._message(chat_id, self.user(user_id, first_name), text=text, entities=entities)
+        message = self._message(chat_id, self.user(user_id, first_name), text=text,
+                                entities=command_entities(text))
         self.push(message=message)
         return message["message_id"]
 
     def edit(self, chat_id: int, user_id: int, first_name: str, message_id: int, text: str) -> None:
         """A user edits an earlier message: Telegram sends it again as `edited_message`."""
-        entities = []
-        if text.startswith("/"):
-            entities = [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}]
         message = {"message_id": message_id, "date": 1_790_000_000, "edit_date": 1_790_000_060,
                    "chat": self._chat(chat_id), "from": self.user(user_id, first_name),
-                   "text": text, "entities": entities}
+                   "text": text, "entities": command_entities(text)}
         self.messages[(int(chat_id), message_id)] = message
         self.push(edited_message=message)
 

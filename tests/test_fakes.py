@@ -772,3 +772,66 @@ async def test_the_channel_view_renders_what_the_class_reads(discord_server):
     await rest(fake, "POST", f"/channels/{CHANNEL}/messages",
                message("", embeds=[{"title": "**Toàn cầu hóa**", "description": "*Liên quan: *HNQT"}]))
     assert fake.channel_view() == ["Toàn cầu hóa\n*Liên quan: *HNQT"]
+
+
+async def test_a_component_can_update_its_message_and_a_command_cannot(discord_server):
+    fake = await discord_server()
+    _, posted, _ = await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message("Câu 2"))
+    press = await interaction(fake, kind=3, data={"custom_id": "a:2:1", "component_type": 2}, message=posted)
+    status, body, _ = await callback(fake, press, 7, {"content": "Câu 2 — đã có 1 câu trả lời"})
+    assert status == 200 and body["resource"]["message"]["id"] == posted["id"]
+    assert fake.channel_view() == ["Câu 2 — đã có 1 câu trả lời"]
+    command = await interaction(fake)
+    for kind in (6, 7, 8):
+        status, body, _ = await callback(fake, command, kind, {"content": "x"} if kind == 7 else None)
+        assert (status, body["code"]) == (400, 50035), kind
+    assert (await callback(fake, command, 4, message("ok")))[0] == 200
+
+
+async def test_a_follow_up_can_be_edited_and_deleted_by_its_own_interaction_only(discord_server):
+    fake = await discord_server()
+    first, second = await interaction(fake), await interaction(fake, user=BINH)
+    await callback(fake, first, 4, message("thẻ"))
+    await callback(fake, second, 4, message("thẻ 2"))
+    _, sent, _ = await follow_up(fake, first, message("chỉ An", flags=64))
+    path = f"/webhooks/{APP_ID}/{first['token']}/messages/{sent['id']}"
+    assert (await rest(fake, "PATCH", path, {"content": "vẫn chỉ An"}, token=None))[0] == 200
+    assert fake.private_view(AN) == ["vẫn chỉ An"]
+    other = f"/webhooks/{APP_ID}/{second['token']}/messages/{sent['id']}"
+    status, body, _ = await rest(fake, "PATCH", other, {"content": "x"}, token=None)
+    assert (status, body) == (404, {"message": "Unknown Message", "code": 10008})
+    assert (await rest(fake, "DELETE", path, token=None))[0] == 204
+    assert fake.private_view(AN) == []
+
+
+async def test_discord_py_resumes_after_4000_and_stops_on_4014(discord_server, monkeypatch):
+    import discord
+    import yarl
+    from discord.gateway import DiscordWebSocket
+    from discord.http import Route
+
+    fake = await discord_server(identify=False)
+    monkeypatch.setattr(Route, "BASE", f"{fake.base}/api/v10")
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{fake.base.replace('http', 'ws')}/gateway"))
+    client = discord.Client(intents=discord.Intents.default())
+    running = asyncio.create_task(client.start(DC_TOKEN))
+    try:
+        await asyncio.wait_for(fake.ready.wait(), 10)
+        await fake.close_gateway(4000)
+        await asyncio.wait_for(fake.resumed.wait(), 10)
+        assert (fake.identifies, fake.resumes) == (1, 1)
+        await fake.close_gateway(4014)
+        with pytest.raises(discord.PrivilegedIntentsRequired):
+            await asyncio.wait_for(running, 10)
+    finally:
+        await client.close()
+        running.cancel()
+        await asyncio.gather(running, return_exceptions=True)
+
+
+def test_a_command_entity_ends_where_telegram_ends_it():
+    from tests.fake_telegram import command_entities
+    assert command_entities("/define@StudyBot hnqt") == [{"type": "bot_command", "offset": 0, "length": 16}]
+    for text in ("/define\thnqt", "/define\u00a0hnqt", "/define,hnqt", "/define"):
+        assert command_entities(text)[0]["length"] == 7, text
+    assert command_entities("/đinh") == [] and command_entities("define") == []

@@ -430,6 +430,7 @@ class FakeDiscord:
         self.forbidden_channels: set[int] = set()    # 403 Missing Access
         self.deleted_channels: set[int] = set()      # 404 Unknown Channel
         self.throttled: dict[int, int] = {}          # channel -> 429s answered
+        self.dm_channels: dict[int, int] = {}        # DM channel id -> its user
         self._buckets: dict[int, ChannelBucket] = {}
 
     async def start(self) -> str:
@@ -727,7 +728,9 @@ class FakeDiscord:
         message = self._message(data, channel_id)
         if visible_to is not None:
             message["flags"] = EPHEMERAL
-        self.messages.append({"where": where, "ephemeral": visible_to is not None, "visible_to": visible_to,
+        elif channel_id in self.dm_channels:          # a DM: only its user sees it
+            visible_to = self.dm_channels[channel_id]
+        self.messages.append({"where": where, "ephemeral": bool(message.get("flags")), "visible_to": visible_to,
                               "interaction_id": interaction.id if interaction else None, **message})
         return self.messages[-1]
 
@@ -759,7 +762,7 @@ class FakeDiscord:
                 and (channel_id is None or int(m["channel_id"]) == channel_id)]
 
     def private_view(self, user_id: int) -> list[str]:
-        """What one user alone sees (ephemeral messages)."""
+        """What one user alone sees (ephemeral messages, and messages in their DM)."""
         return [self.visible_text(m) for m in self.messages
                 if m.get("visible_to") == user_id and not m.get("deleted")]
 
@@ -786,6 +789,7 @@ class FakeDiscord:
                    "app_permissions": "2048", "entitlements": [], "authorizing_integration_owners": {}}
         if dm:
             channel_id = self.dm_channel(user_id)
+            self.dm_channels[channel_id] = user_id
             payload |= {"channel_id": str(channel_id), "user": self._user(user_id, name), "context": 1,
                         "channel": {"id": str(channel_id), "type": 1, "last_message_id": None, "flags": 0,
                                     "recipients": [self._user(user_id, name)]}}

@@ -26,7 +26,9 @@ python-telegram-bot 22.8's `telegram.constants` and `request/_baserequest.py`):
   parameters.migrate_to_chat_id (PTB raises `telegram.error.ChatMigrated`).
 - `kick(chat)`: a my_chat_member update (status "kicked"), then 403 "bot was kicked from the
   group chat" / "... supergroup chat" / "bot was blocked by the user" (private); `readd(chat)`
-  undoes it. A chat the fake never heard of: 400 "chat not found" (`strict_chats`).
+  undoes it. A chat the fake never heard of: 400 "chat not found" (`strict_chats`); a user met
+  in a group who never opened a private chat with the bot: 403 "bot can't initiate
+  conversation with a user" (a private chat opens with `type(user, user, ...)` or `add_chat`).
 - HTML entities must parse; text 1..4096 characters after parsing; callback_data 1..64 bytes;
   quiz polls within `PollLimit`; polls close after `open_period` or stopPoll; editMessageText
   with nothing changed: 400 "message is not modified".
@@ -188,6 +190,7 @@ class FakeTelegram:
         self.chats: dict[int, str] = {}                # id -> private | group | supergroup | channel
         self.migrated: dict[int, int] = {}             # old basic group id -> supergroup id
         self.kicked: set[int] = set()
+        self.users_seen: set[int] = set()              # users the bot met (in any chat)
         self.messages: dict[tuple[int, int], dict] = {}
         self.allowed_reactions: dict[int, set[str]] = {}   # a chat's admins limited reactions
         self.reactions: dict[tuple[int, int], list[str]] = {}
@@ -317,6 +320,8 @@ class FakeTelegram:
             raise ApiError(403, "Forbidden: bot was blocked by the user" if kind == "private"
                            else f"Forbidden: bot was kicked from the {kind} chat")
         if self.strict_chats and chat_id not in self.chats:
+            if chat_id in self.users_seen:      # met in a group, never started the bot
+                raise ApiError(403, "Forbidden: bot can't initiate conversation with a user")
             raise bad_request("chat not found")
 
     def _chat(self, chat_id: int) -> dict:
@@ -581,6 +586,7 @@ class FakeTelegram:
         self.new_update.set()
 
     def user(self, user_id: int, first_name: str) -> dict:
+        self.users_seen.add(user_id)
         return {"id": user_id, "is_bot": False, "first_name": first_name}
 
     def type(self, chat_id: int, user_id: int, first_name: str, text: str) -> int:

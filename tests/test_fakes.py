@@ -243,10 +243,15 @@ async def test_kicked_and_blocked_chats_are_refused_until_the_bot_is_back(telegr
     assert [d.chat_id for d in fake.sends] == [GROUP]
 
 
-async def test_an_unknown_chat_is_not_found(telegram):
+async def test_an_unknown_chat_is_not_found_and_a_user_must_start_the_bot_first(telegram):
     fake = await telegram()
     status, body = await send(fake, -424242)
     assert (status, body["description"]) == (400, "Bad Request: chat not found")
+    fake.type(GROUP, 77, "Chi", "/quiz")                  # Chi is in the class, never started the bot
+    status, body = await send(fake, 77)
+    assert (status, body["description"]) == (403, "Forbidden: bot can't initiate conversation with a user")
+    fake.type(77, 77, "Chi", "/start")                     # now she has a private chat with it
+    assert (await send(fake, 77))[0] == 200
     lenient = await telegram(strict_chats=False)
     assert (await send(lenient, -424242))[0] == 200
 
@@ -582,8 +587,10 @@ async def test_a_dm_interaction_has_a_user_and_no_guild(discord_server):
     event = await interaction(fake, dm=True)
     assert "guild_id" not in event and "member" not in event
     assert event["user"]["id"] == str(AN) and event["channel"]["type"] == 1
+    await callback(fake, event, 4, message("trong tin nhắn riêng"))
     guild = await interaction(fake)
     assert guild["guild_id"] == str(GUILD) and guild["member"]["user"]["id"] == str(AN)
+    assert fake.private_view(AN) == ["trong tin nhắn riêng"] and fake.channel_view() == []
 
 
 async def test_channel_posts_are_rate_limited_per_channel_with_the_headers_discord_py_reads(discord_server):

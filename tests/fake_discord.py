@@ -107,6 +107,14 @@ def invalid_form(path: list[str | int], code: str, message: str) -> DiscordError
     return DiscordError(400, "Invalid Form Body", 50035, errors)
 
 
+def too_long(path: list, limit: int) -> DiscordError:
+    return invalid_form(path, "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+
+
+def bad_length(path: list, low: int, high: int) -> DiscordError:
+    return invalid_form(path, "BASE_TYPE_BAD_LENGTH", f"Must be between {low} and {high} in length.")
+
+
 def unknown_interaction() -> DiscordError:
     return DiscordError(404, "Unknown interaction", 10062)
 
@@ -121,33 +129,33 @@ def unknown_message() -> DiscordError:
 
 # --- validation of what the bot sends ------------------------------------------------------
 
-def _check_length(value, low: int, high: int, path: list, what: str) -> None:
+def _check_length(value, low: int, high: int, path: list) -> None:
     if not isinstance(value, str) or not low <= len(value) <= high:
-        raise invalid_form(path, "BASE_TYPE_BAD_LENGTH", f"{what}: must be between {low} and {high} in length.")
+        raise bad_length(path, low, high)
 
 
 def check_embeds(embeds: list, path: list) -> None:
     if len(embeds) > 10:
-        raise invalid_form(path, "BASE_TYPE_MAX_LENGTH", "Must be 10 or fewer in length.")
+        raise too_long(path, 10)
     total = 0
     limits = {"title": 256, "description": 4096}
     for n, embed in enumerate(embeds):
         for key, limit in limits.items():
             text = embed.get(key) or ""
             if len(text) > limit:
-                raise invalid_form(path + [n, key], "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+                raise too_long(path + [n, key], limit)
             total += len(text)
         fields = embed.get("fields") or []
         if len(fields) > 25:
-            raise invalid_form(path + [n, "fields"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+            raise too_long(path + [n, "fields"], 25)
         for k, item in enumerate(fields):
-            _check_length(item.get("name"), 1, 256, path + [n, "fields", k, "name"], "name")
-            _check_length(item.get("value"), 1, 1024, path + [n, "fields", k, "value"], "value")
+            _check_length(item.get("name"), 1, 256, path + [n, "fields", k, "name"])
+            _check_length(item.get("value"), 1, 1024, path + [n, "fields", k, "value"])
             total += len(item["name"]) + len(item["value"])
         for key, inner, limit in (("footer", "text", 2048), ("author", "name", 256)):
             text = (embed.get(key) or {}).get(inner) or ""
             if len(text) > limit:
-                raise invalid_form(path + [n, key, inner], "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+                raise too_long(path + [n, key, inner], limit)
             total += len(text)
     if total > 6000:
         raise invalid_form(path, "MAX_EMBED_SIZE_EXCEEDED", "Embed size exceeds maximum size of 6000")
@@ -155,14 +163,15 @@ def check_embeds(embeds: list, path: list) -> None:
 
 def check_components(rows: list, path: list) -> None:
     if len(rows) > 5:
-        raise invalid_form(path, "BASE_TYPE_MAX_LENGTH", "Must be 5 or fewer in length.")
+        raise too_long(path, 5)
     seen: set[str] = set()
     for r, row in enumerate(rows):
         if row.get("type") != 1:
-            raise invalid_form(path + [r, "type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1,).")
+            raise invalid_form(path + [r, "type"], "UNION_TYPE_CHOICES",
+                               "Value of field \"type\" must be one of (1,).")
         items = row.get("components") or []
         if not 1 <= len(items) <= 5:
-            raise invalid_form(path + [r, "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
+            raise bad_length(path + [r, "components"], 1, 5)
         if any(item.get("type") != 2 for item in items) and len(items) > 1:
             raise invalid_form(path + [r, "components"], "COMPONENT_LAYOUT_WIDTH_EXCEEDED",
                                "The specified component exceeds the maximum width")
@@ -170,15 +179,17 @@ def check_components(rows: list, path: list) -> None:
             where = path + [r, "components", c]
             if item.get("type") == 2:
                 if len(item.get("label") or "") > 80:
-                    raise invalid_form(where + ["label"], "BASE_TYPE_MAX_LENGTH", "Must be 80 or fewer in length.")
+                    raise too_long(where + ["label"], 80)
                 if item.get("style") == 5:
                     if not item.get("url") or "custom_id" in item:
-                        raise invalid_form(where, "BUTTON_COMPONENT_INVALID_URL", "A link button needs a url and no custom_id")
+                        raise invalid_form(where, "BUTTON_COMPONENT_INVALID_URL",
+                                           "A link button needs a url and no custom_id")
                     continue
                 if item.get("style") not in (1, 2, 3, 4):
-                    raise invalid_form(where + ["style"], "BASE_TYPE_CHOICES", "Value must be one of {1, 2, 3, 4, 5, 6}.")
+                    raise invalid_form(where + ["style"], "BASE_TYPE_CHOICES",
+                                       "Value must be one of {1, 2, 3, 4, 5, 6}.")
             custom_id = item.get("custom_id")
-            _check_length(custom_id, 1, 100, where + ["custom_id"], "custom_id")
+            _check_length(custom_id, 1, 100, where + ["custom_id"])
             if custom_id in seen:
                 raise invalid_form(where + ["custom_id"], "COMPONENT_CUSTOM_ID_DUPLICATED",
                                    "Component custom id cannot be duplicated")
@@ -189,7 +200,7 @@ def check_message(data: dict, creating: bool = True) -> None:
     """Discord's checks on a message create (or, with creating=False, an edit)."""
     content = data.get("content") or ""
     if len(content) > 2000:
-        raise invalid_form(["content"], "BASE_TYPE_MAX_LENGTH", "Must be 2000 or fewer in length.")
+        raise too_long(["content"], 2000)
     check_embeds(data.get("embeds") or [], ["embeds"])
     check_components(data.get("components") or [], ["components"])
     if creating and not (content or data.get("embeds") or data.get("components")
@@ -201,32 +212,33 @@ def check_message(data: dict, creating: bool = True) -> None:
 
 
 def check_modal(data: dict) -> None:
-    _check_length(data.get("custom_id"), 1, 100, ["data", "custom_id"], "custom_id")
-    _check_length(data.get("title"), 1, 45, ["data", "title"], "title")
+    _check_length(data.get("custom_id"), 1, 100, ["data", "custom_id"])
+    _check_length(data.get("title"), 1, 45, ["data", "title"])
     rows = data.get("components") or []
     if not 1 <= len(rows) <= 5:
-        raise invalid_form(["data", "components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 5 in length.")
+        raise bad_length(["data", "components"], 1, 5)
     for n, row in enumerate(rows):
         where = ["data", "components", n]
         if row.get("type") == 1:                       # an action row holding a labelled input
             inputs = row.get("components") or []
             if len(inputs) != 1:
-                raise invalid_form(where + ["components"], "BASE_TYPE_BAD_LENGTH", "Must be between 1 and 1 in length.")
+                raise bad_length(where + ["components"], 1, 1)
             text_input, label = inputs[0], inputs[0].get("label")
             where = where + ["components", 0]
         elif row.get("type") == 18:                    # a label component wrapping the input
             text_input, label = row.get("component") or {}, row.get("label")
             if len(row.get("description") or "") > 100:
-                raise invalid_form(where + ["description"], "BASE_TYPE_MAX_LENGTH", "Must be 100 or fewer in length.")
+                raise too_long(where + ["description"], 100)
         else:
-            raise invalid_form(where + ["type"], "UNION_TYPE_CHOICES", "Value of field \"type\" must be one of (1, 18).")
-        _check_length(label, 1, 45, where + ["label"], "label")
+            raise invalid_form(where + ["type"], "UNION_TYPE_CHOICES",
+                               "Value of field \"type\" must be one of (1, 18).")
+        _check_length(label, 1, 45, where + ["label"])
         if text_input.get("type") != 4:
             raise invalid_form(where + ["type"], "UNION_TYPE_CHOICES", "Only text inputs are modelled here.")
-        _check_length(text_input.get("custom_id"), 1, 100, where + ["custom_id"], "custom_id")
+        _check_length(text_input.get("custom_id"), 1, 100, where + ["custom_id"])
         for key, limit in (("placeholder", 100), ("value", 4000)):
             if len(text_input.get(key) or "") > limit:
-                raise invalid_form(where + [key], "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+                raise too_long(where + [key], limit)
         for key in ("min_length", "max_length"):
             if key in text_input and not 0 <= int(text_input[key]) <= 4000:
                 raise invalid_form(where + [key], "NUMBER_TYPE_MAX", "int value should be between 0 and 4000.")
@@ -263,7 +275,7 @@ def _check_localizations(item: dict, path: list, chat_input: bool) -> None:
 
 def _check_options(options: list, path: list) -> None:
     if len(options) > 25:
-        raise invalid_form(path, "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+        raise too_long(path, 25)
     names: set[str] = set()
     optional_seen = False
     for n, option in enumerate(options):
@@ -276,7 +288,7 @@ def _check_options(options: list, path: list) -> None:
             raise invalid_form(where + ["name"], "APPLICATION_COMMAND_OPTIONS_NAME_ALREADY_EXISTS",
                                "Option names must be unique")
         names.add(option["name"])
-        _check_length(option.get("description"), 1, 100, where + ["description"], "description")
+        _check_length(option.get("description"), 1, 100, where + ["description"])
         _check_localizations(option, where, True)
         if option["type"] in (1, 2):
             _check_options(option.get("options") or [], where + ["options"])
@@ -292,17 +304,16 @@ def _check_options(options: list, path: list) -> None:
             raise invalid_form(where + ["autocomplete"], "APPLICATION_COMMAND_AUTOCOMPLETE_INVALID",
                                "Autocomplete cannot be set with choices")
         if len(choices) > 25:
-            raise invalid_form(where + ["choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+            raise too_long(where + ["choices"], 25)
         for k, choice in enumerate(choices):
-            _check_length(choice.get("name"), 1, 100, where + ["choices", k, "name"], "name")
+            _check_length(choice.get("name"), 1, 100, where + ["choices", k, "name"])
             for locale, value in (choice.get("name_localizations") or {}).items():
                 if locale not in LOCALES or not (isinstance(value, str) and 1 <= len(value) <= 100):
                     raise invalid_form(where + ["choices", k, "name_localizations", locale],
                                        "APPLICATION_COMMAND_INVALID_LOCALIZATION", "Localized value is invalid")
             value = choice.get("value")
             if option["type"] == 3 and not (isinstance(value, str) and 1 <= len(value) <= 100):
-                raise invalid_form(where + ["choices", k, "value"], "BASE_TYPE_BAD_LENGTH",
-                                   "Must be between 1 and 100 in length.")
+                raise bad_length(where + ["choices", k, "value"], 1, 100)
 
 
 def _characters(item: dict, locale: str | None) -> int:
@@ -330,7 +341,7 @@ def check_commands(commands: list, limit: int) -> None:
     if not isinstance(commands, list):
         raise invalid_form([], "LIST_TYPE_CONVERT", "Only iterables may be used in a ListType")
     if len(commands) > limit:
-        raise invalid_form([], "BASE_TYPE_MAX_LENGTH", f"Must be {limit} or fewer in length.")
+        raise too_long([], limit)
     names: set[tuple[int, str]] = set()
     for n, command in enumerate(commands):
         kind = command.get("type", 1)
@@ -342,7 +353,7 @@ def check_commands(commands: list, limit: int) -> None:
                                f"Application command names must be unique: {command['name']}")
         names.add((kind, command["name"]))
         if chat_input:
-            _check_length(command.get("description"), 1, 100, [n, "description"], "description")
+            _check_length(command.get("description"), 1, 100, [n, "description"])
         _check_localizations(command, [n], chat_input)
         _check_options(command.get("options") or [], [n, "options"])
         for locale in {None} | _locales_used(command):
@@ -608,7 +619,7 @@ class FakeDiscord:
                 allowed |= {6, 7}
             if kind not in allowed:
                 raise invalid_form(["type"], "INTERACTION_RESPONSE_TYPE_INVALID",
-                                   f"Interaction response type {kind} is not valid for interaction type {record.kind}")
+                                   f"Response type {kind} is not valid for interaction type {record.kind}")
             resource = self._respond(record, kind, body.get("data") or {})
         except DiscordError as error:
             record.refused.append((error.status, error.body["code"]))
@@ -653,9 +664,9 @@ class FakeDiscord:
         if kind == 8:
             choices = data.get("choices") or []
             if len(choices) > 25:
-                raise invalid_form(["data", "choices"], "BASE_TYPE_MAX_LENGTH", "Must be 25 or fewer in length.")
+                raise too_long(["data", "choices"], 25)
             for n, choice in enumerate(choices):
-                _check_length(choice.get("name"), 1, 100, ["data", "choices", n, "name"], "name")
+                _check_length(choice.get("name"), 1, 100, ["data", "choices", n, "name"])
             self.messages.append({"where": "autocomplete", "choices": choices, "interaction_id": record.id,
                                   "user_id": record.user_id})
             return None
@@ -833,7 +844,8 @@ class FakeDiscord:
         opened = next((m for m in reversed(self.modals) if m["custom_id"] == custom_id), None)
         rows = []
         if opened is None:
-            rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]} for k, v in values.items()]
+            rows = [{"type": 1, "components": [{"type": 4, "custom_id": k, "value": v}]}
+                    for k, v in values.items()]
         else:
             inputs = {}
             for row in opened["components"]:

@@ -9,8 +9,11 @@ import json
 
 import aiohttp
 import pytest
+from aiohttp import WSMsgType
 
-from tests.fake_telegram import TOKEN as TG_TOKEN, FakeTelegram
+from tests.discord_markdown import rendered, styled
+from tests.fake_discord import APP_ID, CHANNEL, GUILD, TOKEN as DC_TOKEN, FakeDiscord
+from tests.fake_telegram import TOKEN as TG_TOKEN, FakeTelegram, command_entities
 
 GROUP, OTHER_GROUP, BASIC_GROUP, SUPERGROUP = -1001, -1002, -300, -1009300
 AN, BINH = 11, 12
@@ -191,9 +194,10 @@ async def test_a_migrated_group_announces_its_new_id_and_refuses_the_old_one(tel
     assert new["chat"]["type"] == "supergroup" and new["migrate_from_chat_id"] == BASIC_GROUP
     for method, params in (("sendMessage", {"text": "x"}), ("getChatMember", {"user_id": AN})):
         status, body = await call(fake, method, chat_id=BASIC_GROUP, **params)
-        assert (status, body) == (400, {"ok": False, "error_code": 400,
-                                        "description": "Bad Request: group chat was upgraded to a supergroup chat",
-                                        "parameters": {"migrate_to_chat_id": SUPERGROUP}})
+        assert (status, body) == (400, {
+            "ok": False, "error_code": 400,
+            "description": "Bad Request: group chat was upgraded to a supergroup chat",
+            "parameters": {"migrate_to_chat_id": SUPERGROUP}})
     assert (await send(fake, SUPERGROUP))[0] == 200
 
 
@@ -332,7 +336,8 @@ async def test_a_stopped_poll_takes_no_votes_and_cannot_be_stopped_twice(telegra
 
 async def test_command_menus_are_validated_and_kept_per_scope_and_language(telegram):
     fake = await telegram()
-    good = [{"command": "define", "description": "tra định nghĩa"}, {"command": "quiz_2", "description": "q"}]
+    good = [{"command": "define", "description": "tra định nghĩa"},
+            {"command": "quiz_2", "description": "q"}]
     assert (await call(fake, "setMyCommands", commands=good))[0] == 200
     assert (await call(fake, "setMyCommands", commands=good[:1], language_code="en"))[0] == 200
     assert (await call(fake, "setMyCommands", commands=good[1:],
@@ -359,7 +364,8 @@ async def test_command_menus_are_validated_and_kept_per_scope_and_language(teleg
     assert (await call(fake, "setMyCommands", commands=long))[0] == 400
     assert (await call(fake, "setMyCommands", commands=good, scope={"type": "everyone"}))[0] == 400
     assert (await call(fake, "setMyCommands", commands=good, language_code="vie"))[0] == 400
-    assert (await call(fake, "setMyCommands", commands=good, scope={"type": "chat", "chat_id": -4242}))[0] == 400
+    unknown_chat = {"type": "chat", "chat_id": -4242}
+    assert (await call(fake, "setMyCommands", commands=good, scope=unknown_chat))[0] == 400
     assert fake.menu() == [("define", "tra định nghĩa"), ("quiz_2", "q")]     # refusals changed nothing
 
 
@@ -371,11 +377,6 @@ async def test_each_call_can_take_a_realistic_time(telegram):
 
 
 # --- Discord -------------------------------------------------------------------------------
-
-from aiohttp import WSMsgType  # noqa: E402
-
-from tests.discord_markdown import rendered, styled  # noqa: E402
-from tests.fake_discord import APP_ID, CHANNEL, GUILD, TOKEN as DC_TOKEN, FakeDiscord  # noqa: E402
 
 NO_PINGS = {"parse": []}
 DEFAULT_INTENTS = 3243773                     # discord.Intents.default(): no privileged intent
@@ -425,7 +426,8 @@ async def next_event(ws, name: str) -> dict:
 
 async def rest(fake, method: str, path: str, body=None, token: str | None = DC_TOKEN):
     headers = {"Authorization": f"Bot {token}"} if token else {}
-    async with fake.session.request(method, f"{fake.base}/api/v10{path}", json=body, headers=headers) as response:
+    url = f"{fake.base}/api/v10{path}"
+    async with fake.session.request(method, url, json=body, headers=headers) as response:
         text = await response.text()
         return response.status, (json.loads(text) if text else None), response.headers
 
@@ -534,15 +536,17 @@ async def test_editing_the_original_replaces_the_thinking_message_and_never_chan
     assert fake.private_view(AN) == [] and (await rest(fake, "GET", path, token=None))[0] == 404
 
 
+BUTTON = {"custom_id": "t:7", "component_type": 2}
+TEXT_INPUT = {"type": 4, "custom_id": "text", "label": "Đáp án", "style": 1}
 MODAL = {"custom_id": "answer:7", "title": "Trả lời câu 7",
-         "components": [{"type": 1, "components": [{"type": 4, "custom_id": "text", "label": "Đáp án", "style": 1}]}]}
+         "components": [{"type": 1, "components": [TEXT_INPUT]}]}
 
 
 async def test_a_modal_is_only_a_first_response_and_never_answers_a_modal(discord_server):
     fake = await discord_server()
-    press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    press = await interaction(fake, kind=3, data=BUTTON, message={"id": "1"})
     assert (await callback(fake, press, 9, MODAL))[0] == 200
-    deferred = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    deferred = await interaction(fake, kind=3, data=BUTTON, message={"id": "1"})
     await callback(fake, deferred, 6)
     status, body, _ = await callback(fake, deferred, 9, MODAL)
     assert (status, body["code"]) == (400, 40060)
@@ -556,7 +560,8 @@ async def test_a_modal_is_only_a_first_response_and_never_answers_a_modal(discor
     assert (await callback(fake, submitted, 4, message("✅", flags=64)))[0] == 200
     autocomplete = await interaction(fake, kind=4)
     assert (await callback(fake, autocomplete, 4, message()))[0] == 400
-    assert (await callback(fake, autocomplete, 8, {"choices": [{"name": "Hội nhập", "value": "hn"}]}))[0] == 200
+    choices = {"choices": [{"name": "Hội nhập", "value": "hn"}]}
+    assert (await callback(fake, autocomplete, 8, choices))[0] == 200
 
 
 async def test_modals_are_checked_like_discord_does(discord_server):
@@ -569,10 +574,10 @@ async def test_modals_are_checked_like_discord_does(discord_server):
            MODAL | {"components": [{"type": 1, "components": [{"type": 4, "label": "L", "style": 1}]}]},
            MODAL | {"components": [label_row | {"label": ""}]}]
     for modal in bad:
-        press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+        press = await interaction(fake, kind=3, data=BUTTON, message={"id": "1"})
         status, body, _ = await callback(fake, press, 9, modal)
         assert (status, body["code"]) == (400, 50035), modal
-    press = await interaction(fake, kind=3, data={"custom_id": "t:7", "component_type": 2}, message={"id": "1"})
+    press = await interaction(fake, kind=3, data=BUTTON, message={"id": "1"})
     assert (await callback(fake, press, 9, MODAL | {"components": [label_row]}))[0] == 200
     await fake.submit_modal(AN, "An", "answer:7", {"text": "đa cực"})
     submitted = await next_event(fake.client_ws, "INTERACTION_CREATE")
@@ -604,7 +609,8 @@ async def test_channel_posts_are_rate_limited_per_channel_with_the_headers_disco
     assert remaining == ["4", "3", "2", "1", "0"] and headers["X-RateLimit-Limit"] == "5"
     clock.move(1)
     status, body, headers = await rest(fake, "POST", f"/channels/{CHANNEL}/messages", message())
-    assert status == 429 and body == {"message": "You are being rate limited.", "retry_after": 4.0, "global": False}
+    assert status == 429
+    assert body == {"message": "You are being rate limited.", "retry_after": 4.0, "global": False}
     assert headers["Via"] and headers["Retry-After"] == "4" and headers["X-RateLimit-Scope"] == "user"
     assert float(headers["X-RateLimit-Reset-After"]) == 4.0
     assert (await rest(fake, "POST", "/channels/902/messages", message()))[0] == 200   # other channel
@@ -614,7 +620,8 @@ async def test_channel_posts_are_rate_limited_per_channel_with_the_headers_disco
 
 
 @pytest.mark.parametrize("announce", [True, False])
-async def test_discord_py_waits_out_the_channel_limit_and_delivers_everything(discord_server, monkeypatch, announce):
+async def test_discord_py_waits_out_the_channel_limit_and_delivers_everything(discord_server, monkeypatch,
+                                                                              announce):
     """With the headers discord.py paces itself; without them it meets the 429 and retries."""
     import discord
     from discord.http import Route
@@ -819,7 +826,8 @@ async def test_discord_py_resumes_after_4000_and_stops_on_4014(discord_server, m
 
     fake = await discord_server(identify=False)
     monkeypatch.setattr(Route, "BASE", f"{fake.base}/api/v10")
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{fake.base.replace('http', 'ws')}/gateway"))
+    gateway = yarl.URL(f"{fake.base.replace('http', 'ws')}/gateway")
+    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", gateway)
     client = discord.Client(intents=discord.Intents.default())
     running = asyncio.create_task(client.start(DC_TOKEN))
     try:
@@ -837,7 +845,6 @@ async def test_discord_py_resumes_after_4000_and_stops_on_4014(discord_server, m
 
 
 def test_a_command_entity_ends_where_telegram_ends_it():
-    from tests.fake_telegram import command_entities
     assert command_entities("/define@StudyBot hnqt") == [{"type": "bot_command", "offset": 0, "length": 16}]
     for text in ("/define\thnqt", "/define\u00a0hnqt", "/define,hnqt", "/define"):
         assert command_entities(text)[0]["length"] == 7, text

@@ -410,8 +410,10 @@ class FakeDiscord:
                  interaction_timeout: float = 3.0, token_lifetime: float = 15 * 60.0,
                  channel_limit: int = 5, channel_period: float = 5.0, announce_limits: bool = True,
                  max_global_commands: int = 100, max_guild_commands: int = 100,
-                 privileged_intents: int = 0, clock: Callable[[], float] = time.monotonic):
+                 privileged_intents: int = 0, latency: float = 0.0,
+                 clock: Callable[[], float] = time.monotonic):
         self.token = token
+        self.latency = latency                    # seconds each REST call takes before it is judged
         self.guilds = set(guilds)
         self.interaction_timeout, self.token_lifetime = interaction_timeout, token_lifetime
         self.channel_limit, self.channel_period = channel_limit, channel_period
@@ -443,6 +445,12 @@ class FakeDiscord:
         self.throttled: dict[int, int] = {}          # channel -> 429s answered
         self.dm_channels: dict[int, int] = {}        # DM channel id -> its user
         self._buckets: dict[int, ChannelBucket] = {}
+
+    @classmethod
+    def scaled(cls, factor: float, **overrides) -> "FakeDiscord":
+        """Every window and timeout multiplied by `factor` (0.01: the 3 s window lasts 30 ms)."""
+        real = dict(interaction_timeout=3.0, token_lifetime=15 * 60.0, channel_period=5.0)
+        return cls(**({k: v * factor for k, v in real.items()} | overrides))
 
     async def start(self) -> str:
         app = web.Application()
@@ -519,6 +527,8 @@ class FakeDiscord:
                 form = await request.post()
                 body = json.loads(form.get("payload_json", "{}"))
         self.calls.append((request.method, path, body))
+        if self.latency:
+            await asyncio.sleep(self.latency)
         try:
             return await self._route(request, path, body)
         except DiscordError as error:

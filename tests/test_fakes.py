@@ -389,8 +389,8 @@ async def discord_server():
     started: list[FakeDiscord] = []
     session = aiohttp.ClientSession()
 
-    async def start(identify: bool = True, **kwargs) -> FakeDiscord:
-        fake = FakeDiscord(**kwargs)
+    async def start(identify: bool = True, scale: float | None = None, **kwargs) -> FakeDiscord:
+        fake = FakeDiscord.scaled(scale, **kwargs) if scale else FakeDiscord(**kwargs)
         await fake.start()
         fake.session, fake.client_sockets = session, []
         started.append(fake)
@@ -849,3 +849,12 @@ def test_a_command_entity_ends_where_telegram_ends_it():
     for text in ("/define\thnqt", "/define\u00a0hnqt", "/define,hnqt", "/define"):
         assert command_entities(text)[0]["length"] == 7, text
     assert command_entities("/đinh") == [] and command_entities("define") == []
+
+
+async def test_a_scaled_discord_keeps_its_rules_in_real_time(discord_server):
+    fake = await discord_server(scale=0.1, latency=0.01)           # a 0.3 s interaction window
+    assert (fake.interaction_timeout, fake.channel_period) == pytest.approx((0.3, 0.5))
+    on_time, late = await interaction(fake), await interaction(fake)
+    assert (await callback(fake, on_time, 5))[0] == 200
+    await asyncio.sleep(0.3)
+    assert (await callback(fake, late, 5))[1] == {"message": "Unknown interaction", "code": 10062}

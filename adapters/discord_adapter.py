@@ -190,7 +190,7 @@ class DiscordAdapter:
     limits = LIMITS
 
     def __init__(self, token: str, guild_id: int | None = None, answer_within: float = 2.0,
-                 connect_attempts: int = 5):
+                 connect_attempts: int = 5, retry_delay: float = 1.0):
         # No privileged intent: typed answers come through the answer form or /answer.
         self.token = token
         self.client = discord.Client(intents=discord.Intents.default(),
@@ -200,6 +200,7 @@ class DiscordAdapter:
         self.guild_id = guild_id
         self.answer_within = answer_within       # seconds before deferring, inside Discord's 3
         self.connect_attempts = connect_attempts
+        self.retry_delay = retry_delay           # the first pause before trying again; it doubles
         self.bot = self.outbox = None
         self._runner: asyncio.Task | None = None
         self._stopping = False
@@ -377,7 +378,7 @@ class DiscordAdapter:
             raise Fatal("the Discord connection ended before it was ready")
 
     async def _run_client(self) -> None:
-        delay = 1.0
+        delay = self.retry_delay
         for attempt in range(1, self.connect_attempts + 1):
             try:
                 await self.client.start(self.token)

@@ -185,11 +185,12 @@ class TelegramAdapter:
 
     def __init__(self, token: str, base_url: str | None = None, polls: bool = True,
                  limits: Limits = Limits(), ack_within: float = 1.0, connect_attempts: int = 5,
-                 webhook_url: str | None = None, port: int = 8443):
+                 retry_delay: float = 1.0, webhook_url: str | None = None, port: int = 8443):
         self.polls = polls     # questions that fit go out as native quiz polls in groups
         self.limits = limits
         self.ack_within = ack_within
         self.connect_attempts = connect_attempts
+        self.retry_delay = retry_delay           # the first pause before trying again; it doubles
         self.webhook_url, self.port = webhook_url, port
         self.base_url = base_url or "https://api.telegram.org"
         builder = ApplicationBuilder().token(token).concurrent_updates(PerChatUpdates())
@@ -431,15 +432,16 @@ class TelegramAdapter:
 
     async def _connect(self) -> None:
         """Log in (getMe), retrying an unreachable server with a line per attempt."""
-        delay = 1.0
+        delay = self.retry_delay
         for attempt in range(1, self.connect_attempts + 1):
             try:
                 await self.app.initialize()
                 return
-            except InvalidToken:
-                raise Fatal("TELEGRAM_BOT_TOKEN was refused by Telegram: copy the token from @BotFather "
-                            "again into TELEGRAM_BOT_TOKEN") from None
-            except NetworkError as error:
+            except (InvalidToken, NetworkError) as error:
+                await self.app.bot.shutdown()        # a failed start leaves its connections open
+                if isinstance(error, InvalidToken):
+                    raise Fatal("TELEGRAM_BOT_TOKEN was refused by Telegram: copy the token from "
+                                "@BotFather again into TELEGRAM_BOT_TOKEN") from None
                 if attempt == self.connect_attempts:
                     raise Fatal(f"cannot reach Telegram at {self.base_url} ({error}) after {attempt} "
                                 "attempts: check the network, or TELEGRAM_BASE_URL") from None

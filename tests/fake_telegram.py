@@ -180,6 +180,8 @@ class FakeTelegram:
         self.admins: set[int] = set()
         self.fail_next: dict[str, int] = {}        # method -> retry_after seconds for one 429
         self.bad_request_next: set[str] = set()     # methods whose next call gets a 400
+        self.refuse_next: dict[str, str] = {}        # method -> a 400 description for its next call
+        self.after = None     # async (method, params, result): runs before the response leaves
         self.refuse_chats: set[int] = set()         # 403 Forbidden, without a membership update
         self._ids = count(1)
         self._update_ids = count(1)
@@ -243,6 +245,8 @@ class FakeTelegram:
             self.refusals.append((method, params, error.status, error.description))
             return self._error(error.status, error.description, error.parameters)
         self.delivered.append((method, params))
+        if self.after is not None:        # e.g. an update that overtakes this call's response
+            await self.after(method, params, result)
         return self._ok(result)
 
     async def _answer(self, method: str, params: dict):
@@ -256,6 +260,8 @@ class FakeTelegram:
         if method in self.bad_request_next:
             self.bad_request_next.discard(method)
             raise bad_request("chat not found")
+        if method in self.refuse_next:
+            raise bad_request(self.refuse_next.pop(method))
         handler = getattr(self, "api_" + method, None)
         if not is_message_send(method) or chat_id is None:
             return await handler(params) if handler else True

@@ -84,13 +84,16 @@ def _mark(letters: list[list[str]], bases: str, mark: str) -> bool:
 def _spell(word: str) -> tuple[str, str] | None:
     """The letters a lowercase keystroke word spells (toneless, NFC) and its tone mark."""
     letters: list[list[str]] = []                      # [base, shape mark]
-    tone = ""
+    tone = tone_key = ""
     for ch in word:
         seen_vowel = any(letter[0] in _VOWELS for letter in letters)
-        if ch in _TONE_MARKS and (ch.isdigit() or seen_vowel):
+        if ch == tone_key and ch.isalpha():             # a tone key typed twice is the letter
+            tone = tone_key = ""                         # ("boss" is "bos", not "bó")
+            letters.append([ch, ""])
+        elif ch in _TONE_MARKS and (ch.isdigit() or seen_vowel):
             if not seen_vowel:
                 return None
-            tone = _TONE_MARKS[ch]
+            tone, tone_key = _TONE_MARKS[ch], ch
         elif ch == "0" or (ch == "z" and seen_vowel):
             tone = ""
         elif ch == "6" or (ch in "aeo" and letters and letters[-1] == [ch, ""]):

@@ -65,6 +65,13 @@ def test_each_concept_problem_is_named(course_dir, fields, expected):
     assert any(expected in p for p in found), found
 
 
+def test_two_aliases_that_are_one_number_collide(course_dir):
+    append(course_dir, "concepts/mini.yaml", concept(id="dai-hoi-ix", term="Đại hội IX")
+           + concept(id="khai-niem-khac", term="Khái niệm khác", aliases='"đại hội thứ chín"'))
+    found = problems_of(course_dir)
+    assert any("khai-niem-khac: aliases: 'dai hoi 9' also names dai-hoi-ix" in p for p in found), found
+
+
 def test_quy_is_not_an_old_tone_placement(course_dir):
     append(course_dir, "concepts/mini.yaml", concept(definition="Theo Đặng Đình Quý, thụy và hòa."))
     assert problems_of(course_dir) == []

@@ -1,7 +1,8 @@
 """The checks of meaning that `studybot content check` runs on a Course.
 
 Form (types, required fields) is checked while reading (load.py); here: ids, references,
-sources, aliases that collide once folded, Vietnamese text rules and question consistency.
+sources, aliases that collide once folded or with numbers read (bot.search.search_key: "Đại hội
+IX" is "Đại hội 9"), Vietnamese text rules and question consistency.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from bot.model.course import (
 )
 from bot.normalize import fold
 from bot.quiz.present import ORDER_ARROW
+from bot.search import search_key
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
 # Older tone placement on open syllables: hoà, thoả, hoá, thuỷ (not quý: "qu" is a consonant).
@@ -145,8 +147,7 @@ def _check_aliases(problems: list[Problem], course: Course) -> None:
     owners: dict[str, set[str]] = defaultdict(set)
     for concept in course.concepts.values():
         for name in (concept.term, *concept.aliases):
-            key = fold(name)
-            if key:
+            for key in {fold(name), search_key(name)} - {""}:
                 owners[key].add(concept.id)
     for key, ids in owners.items():
         if len(ids) > 1:

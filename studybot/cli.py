@@ -111,7 +111,7 @@ def _doctor(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from studybot.report import report
 
-    return report(_config(args), args.chat, args.csv, args.content_reports)
+    return report(_config(args), args.chat, args.csv, args.content_reports, args.items)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -165,10 +165,15 @@ def build_parser() -> argparse.ArgumentParser:
     common(check_up)
     check_up.set_defaults(func=_doctor)
 
-    teacher = sub.add_parser("report", help="per-question results of a chat (CSV), or reported questions")
+    teacher = sub.add_parser("report", help="per-question results of a chat (CSV), item analysis, "
+                                            "or reported questions; reads the database, never writes it")
     common(teacher, content=False)
     teacher.add_argument("--chat", help="the chat: PLATFORM:ID (e.g. telegram:-1001) or its id")
-    teacher.add_argument("--csv", type=Path, help="write the chat's per-question results here")
+    teacher.add_argument("--csv", type=Path, help="write the per-question results (or with --items, "
+                                                  "the item analysis) here")
+    teacher.add_argument("--items", action="store_true",
+                         help="item analysis: times asked, facility, discrimination, option picks "
+                              "and flags per question, of one chat (--chat) or all")
     teacher.add_argument("--content", dest="content_reports", action="store_true",
                          help="list the questions students reported as wrong or unclear, per id")
     teacher.set_defaults(func=_report)

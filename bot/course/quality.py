@@ -141,8 +141,8 @@ def quality_lines(quality: Quality) -> list[str]:
         f"at most {_percent(LONGEST_RIGHT_SHARE_MAX)}), {len(quality.far_longest)} by over "
         f"{LONGEST_RIGHT_RATIO_MAX} × the next",
         f"near-duplicate pairs: {len(quality.duplicates)}",
-        f"typo-tolerance conflicts: {len(quality.conflicts)} short questions "
-        f"({sum(len(c.accepted_wrongly) for c in quality.conflicts)} wrong answers accepted)",
+        f"typo-tolerance conflicts: {len(quality.conflicts)} (short questions that accept another "
+        f"answer as a typo; wrong answers found: {sum(len(c.accepted_wrongly) for c in quality.conflicts)})",
     ]
     if quality.copies is None:
         lines.append("verbatim true/false statements: not measured (seeds not found)")

@@ -2,16 +2,18 @@
 
 A short question accepts its answer and `accept` forms with a typo or two
 (bot.quiz.answers). That tolerance is a fault when it lets a *different* answer through:
-"ba cực" is one letter from "đa cực", "mười ba" from "mười bảy". The wrong answers a student
-might plausibly type are drawn from
-- the answer's own numbers changed: every number word of an accepted form replaced by another
-  ("ba Phó trưởng ban" → "hai Phó trưởng ban"), every number in digits by the next one;
-- a first word of two letters one letter from a number word, read as that number
-  ("đa cực" → "ba cực");
+"Châu Á" is one letter from "châu Âu". The wrong answers a student might plausibly type are
+drawn from
 - the course's own vocabulary: every option, answer, accepted or rejected form of any question
-  and every concept's term and alias ("Châu Á" against "châu Âu").
-A candidate is a conflict when `typed_answer_is_correct` accepts it although it is a different
-answer (its `answer_key` is not that of an accepted form) and is not listed under `reject:`. Listing it under `reject:` resolves the conflict.
+  and every concept's term and alias;
+- the answer's own numbers changed: every number word of an accepted form replaced by another
+  ("ba Phó trưởng ban" → "hai Phó trưởng ban"), every number in digits by the next one, and a
+  first word of two letters one letter from a number word read as that number ("đa cực" →
+  "ba cực"). The answer checker refuses all of these (a number never matches another
+  number); they are tried so that a change to the checker that lets one through is caught.
+A candidate is a conflict when `typed_answer_is_correct` accepts it although it is not the same
+answer as an accepted form (`same_answer`: equal once folded and numbers read, or the same count
+with another unit noun). Listing it under `reject:` resolves the conflict.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ from rapidfuzz.distance import Levenshtein
 
 from bot.course.model import Course, Question
 from bot.normalize import fold
-from bot.quiz.answers import answer_key, typed_answer_is_correct
+from bot.quiz.answers import same_answer, typed_answer_is_correct
 
 # Number words as written, to change one number into another when making candidates.
 _NUMBER_WORDS = ("một", "hai", "ba", "bốn", "năm", "sáu", "bảy", "tám", "chín", "mười")
@@ -85,7 +87,6 @@ def typo_conflict(question: Question, vocabulary: dict[str, str]) -> TypoConflic
     if question.type != "short":
         return None
     accepted = _accepted(question)
-    known = {answer_key(v) for v in (*accepted, *question.reject)}
     candidates: dict[str, str] = {}
     for form in accepted:
         near = process.extract(fold(form), list(vocabulary), scorer=Levenshtein.distance,
@@ -93,7 +94,8 @@ def typo_conflict(question: Question, vocabulary: dict[str, str]) -> TypoConflic
         candidates.update((key, vocabulary[key]) for key, _, _ in near)
         candidates.update((fold(v), v) for v in sorted(_number_variants(form)))
     wrong = tuple(text for _, text in sorted(candidates.items())
-                  if answer_key(text) not in known and typed_answer_is_correct(question, text))
+                  if typed_answer_is_correct(question, text)
+                  and not any(same_answer(form, text) for form in accepted))
     return TypoConflict(question, wrong) if wrong else None
 
 

@@ -63,17 +63,26 @@ async def _export(config: Config, chat: str, target: Path) -> int:
         rows = await reports_store.question_results(db, await _chat_id(db, config, chat))
     finally:
         await db.close()
-    with target.open("w", newline="", encoding="utf-8") as out:
-        writer = csv.writer(out)
-        writer.writerow(CSV_COLUMNS)
-        for question_id, topic, asked, answers, correct in rows:
-            question = course.questions.get(question_id)
-            writer.writerow([question_id, topic, question.type if question else "",
-                             question.difficulty if question else "", asked, answers, correct,
-                             round(100 * correct / answers) if answers else "",
-                             question.prompt if question else "(removed from the bank)"])
+    rows_out = []
+    for question_id, topic, asked, answers, correct in rows:
+        question = course.questions.get(question_id)
+        rows_out.append([question_id, topic, question.type if question else "",
+                         question.difficulty if question else "", asked, answers, correct,
+                         round(100 * correct / answers) if answers else "",
+                         question.prompt if question else "(removed from the bank)"])
+    _write_csv(target, CSV_COLUMNS, rows_out)
     print(f"wrote {len(rows)} questions to {target}")
     return 0
+
+
+def _write_csv(target: Path, columns: tuple[str, ...], rows: list[list]) -> None:
+    try:
+        with target.open("w", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            writer.writerow(columns)
+            writer.writerows(rows)
+    except OSError as exc:
+        raise ReportError(f"cannot write {target}: {exc.strerror or exc}") from None
 
 
 def _percent(item: ItemStats) -> str:
@@ -131,16 +140,15 @@ async def _items(config: Config, chat: str | None, target: Path | None) -> int:
     else:
         print("\n".join(_table(items, course)))
     if target is not None:
-        with target.open("w", newline="", encoding="utf-8") as out:
-            writer = csv.writer(out)
-            writer.writerow(ITEM_COLUMNS)
-            for item in items:
-                question = course.questions.get(item.question_id)
-                writer.writerow([
-                    item.question_id, question.topic if question else "", question.type if question else "",
-                    question.level if question else "", item.asked, item.answers, item.right,
-                    _percent(item), _discrimination(item), item.students, _flags(item), _picks(item),
-                    question.prompt if question else "(removed from the bank)"])
+        rows = []
+        for item in items:
+            question = course.questions.get(item.question_id)
+            rows.append([
+                item.question_id, question.topic if question else "", question.type if question else "",
+                question.level if question else "", item.asked, item.answers, item.right,
+                _percent(item), _discrimination(item), item.students, _flags(item), _picks(item),
+                question.prompt if question else "(removed from the bank)"])
+        _write_csv(target, ITEM_COLUMNS, rows)
         print(f"wrote {len(items)} questions to {target}", file=sys.stderr)
     return 0
 

@@ -190,6 +190,11 @@ async def test_report_items_refuses_a_missing_database_or_chat_without_creating_
     assert other.returncode == 1 and "no chat 'telegram:1'" in other.stderr
     everything = studybot("report", "--items", "--db", str(db_path), "--config", settings_file(tmp_path))
     assert everything.returncode == 0 and "picks: 1961 2 · 1967 3 (right)" in everything.stdout
+    nowhere = tmp_path / "no-such-folder" / "items.csv"
+    unwritable = studybot("report", "--items", "--csv", str(nowhere), "--db", str(db_path),
+                          "--config", settings_file(tmp_path))
+    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert f"studybot: cannot write {nowhere}: No such file or directory" in unwritable.stderr
 
 
 async def test_stats_names_the_questions_that_need_the_teacher_and_the_report_reads_the_live_database(

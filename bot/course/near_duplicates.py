@@ -86,7 +86,7 @@ def answer_link(first: Question, second: Question) -> float:
 def near_duplicates(questions: list[Question]) -> list[NearDuplicate]:
     """Every pair of near-duplicates, in the order of the bank."""
     facts = [_fact(q) for q in questions]
-    found = []
+    found: list[tuple[int, int, NearDuplicate]] = []
     for index, question in enumerate(questions):
         later = facts[index + 1:]
         for _, fact, offset in process.extract(facts[index], later, scorer=fuzz.token_set_ratio,
@@ -95,6 +95,5 @@ def near_duplicates(questions: list[Question]) -> list[NearDuplicate]:
             link = answer_link(question, other)
             both_statements = question.type == other.type == "true_false"
             if link >= (STATEMENTS_MIN if both_statements else LINK_MIN):
-                found.append(NearDuplicate(question, other, fact, link))
-    found.sort(key=lambda d: (questions.index(d.first), questions.index(d.second)))
-    return found
+                found.append((index, offset, NearDuplicate(question, other, fact, link)))
+    return [pair for *_, pair in sorted(found, key=lambda f: f[:2])]

@@ -127,21 +127,6 @@ def test_a_near_duplicate_is_warned_at_the_later_question():
 
 # --- typo tolerance ---------------------------------------------------------------------------
 
-def test_another_number_is_never_accepted_so_changed_numbers_are_no_conflict():
-    """The answer's numbers changed ("hai Phó trưởng ban", "mười ba", "ba cực") are tried as
-    wrong answers; the answer checker refuses every one of them."""
-    questions = [
-        question("dk-da-cuc", "short", "Cấu trúc: 1 cực, 2 cực hoặc gì?", "đa cực", accept=("nhiều cực",)),
-        question("bcd-pho", "short", "Có mấy Phó trưởng ban? (gõ số)", "3",
-                 accept=("ba", "3 Phó trưởng ban", "ba Phó trưởng ban")),
-        question("kq-17", "short", "Bao nhiêu đối tác chiến lược? (gõ số)", "17", accept=("mười bảy",)),
-        question("nh-25", "short", "Hơn bao nhiêu năm đổi mới?", "25", accept=("hai mươi lăm", "25 năm")),
-        question("rcep", "short", "Bao nhiêu năm đàm phán?", "8", accept=("8 năm", "tám năm")),
-    ]
-    vocabulary = course_vocabulary(course_of(*questions))
-    assert [typo_conflict(q, vocabulary) for q in questions] == [None] * len(questions)
-
-
 def test_an_answer_elsewhere_in_the_course_one_typo_away_is_a_conflict_until_rejected():
     chau_au = question("kn-chau-au", "short", "Lý thuyết hội nhập hình thành từ thực tiễn ở đâu?", "châu Âu")
     elsewhere = choice("ls-dia-ban", "Địa bàn chủ yếu?", "Châu Âu", "Châu Á", "Châu Mỹ", "Châu Phi")

@@ -11,7 +11,8 @@ from bot.course.model import Concept, Course, Question, Source
 from bot.course.near_duplicates import near_duplicates
 from bot.course.option_lengths import longest_is_right, longest_ratio
 from bot.course.quality import assess, quality_lines, quality_warnings
-from bot.course.seed_copies import SeedIndex, course_initialisms, seed_copy
+from bot.course.initialisms import course_initialisms
+from bot.course.seed_copies import SeedIndex, seed_copy
 from bot.course.typo_conflicts import course_vocabulary, typo_conflict
 from tests.conftest import FIXTURE_COURSE
 from tests.test_cli import studybot
@@ -116,6 +117,17 @@ def test_the_duplicates_named_in_issue_14_are_caught(first, second):
 @pytest.mark.parametrize("first, second", DISTINCT, ids=lambda q: q.id)
 def test_questions_that_only_share_a_frame_or_a_year_are_not_duplicates(first, second):
     assert near_duplicates([first, second]) == []
+
+
+def test_a_term_and_its_initials_are_the_same_words():
+    quote = "“quá trình kết hợp các quốc gia riêng rẽ vào một trạng thái của chỉnh thể mới”"
+    author = question("kn-hkn-tac-gia", "short", f"Định nghĩa “HNQT là {quote[1:]} là của tác giả nào?",
+                      "Hoàng Khắc Nam")
+    concept = choice("kn-hkn-dinh-nghia", f"Khái niệm nào được định nghĩa là {quote}?", "Hội nhập quốc tế",
+                     "Hợp tác quốc tế", "Toàn cầu hóa", "Chủ quyền quốc gia")
+    assert near_duplicates([author, concept]) == []
+    initialisms = course_initialisms(course_of(concepts=(HNQT,)))
+    assert [d.second.id for d in near_duplicates([author, concept], initialisms)] == ["kn-hkn-dinh-nghia"]
 
 
 def test_a_near_duplicate_is_warned_at_the_later_question():

@@ -19,9 +19,8 @@ from bot.course.option_lengths import (
     LONGEST_RIGHT_RATIO_MAX, LONGEST_RIGHT_SHARE_MAX, longest_is_right, longest_ratio,
     right_far_longest,
 )
-from bot.course.seed_copies import (
-    SEED_SIMILARITY_MIN, SeedCopy, SeedIndex, course_initialisms, seed_copies,
-)
+from bot.course.initialisms import course_initialisms
+from bot.course.seed_copies import SEED_SIMILARITY_MIN, SeedCopy, SeedIndex, seed_copies
 from bot.course.typo_conflicts import TypoConflict, typo_conflicts
 
 LEVEL_SHARE_GOAL = 0.40        # understand + apply, for `content stats`
@@ -74,14 +73,15 @@ class Quality:
 def assess(course: Course, seeds: dict[str, str] | None, seed_problems: list[str] = ()) -> Quality:
     """Run every quality check. `seeds`: file name -> text; None when they could not be read."""
     questions = list(course.questions.values())
+    initialisms = course_initialisms(course)
     copies = None
     if seeds:
-        copies = seed_copies(questions, SeedIndex(seeds, course_initialisms(course)))
+        copies = seed_copies(questions, SeedIndex(seeds, initialisms))
     return Quality(
         questions=questions,
         longest_right=[q for q in questions if longest_is_right(q)],
         far_longest=[q for q in questions if right_far_longest(q)],
-        duplicates=near_duplicates(questions),
+        duplicates=near_duplicates(questions, initialisms),
         conflicts=typo_conflicts(course),
         copies=copies,
         seed_problems=list(seed_problems),

@@ -25,8 +25,9 @@ from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
-from bot.course.model import Course, Question
-from bot.normalize import fold, initials
+from bot.course.model import Question
+from bot.course.initialisms import Initialisms, abbreviate
+from bot.normalize import fold
 
 SEED_SIMILARITY_MIN = 80.0
 _LEADING_THEO = re.compile(r"^(?:Theo|Trong)\s+[^,]{1,60},\s*")
@@ -48,40 +49,17 @@ class _Token:
     last: int
 
 
-def course_initialisms(course: Course) -> dict[tuple[str, ...], str]:
-    """Folded term words -> the folded alias that is its initials ("hoi nhap quoc te" -> "hnqt")."""
-    out: dict[tuple[str, ...], str] = {}
-    for concept in course.concepts.values():
-        words = tuple(fold(concept.term).split())
-        for alias in concept.aliases:
-            if len(words) >= 2 and fold(alias) == initials(concept.term):
-                out[words] = fold(alias)
-    return out
-
-
-def _tokens(text: str, initialisms: dict[tuple[str, ...], str]) -> list[_Token]:
+def _tokens(text: str, initialisms: Initialisms) -> list[_Token]:
     raw = text.replace("_", " ").split()
-    tokens = [_Token(part, index, index) for index, word in enumerate(raw) for part in fold(word).split()]
-    phrases = sorted(initialisms, key=len, reverse=True)
-    out: list[_Token] = []
-    index = 0
-    while index < len(tokens):
-        for phrase in phrases:
-            if tuple(t.folded for t in tokens[index:index + len(phrase)]) == phrase:
-                end = tokens[index + len(phrase) - 1]
-                out.append(_Token(initialisms[phrase], tokens[index].first, end.last))
-                index += len(phrase)
-                break
-        else:
-            out.append(tokens[index])
-            index += 1
-    return out
+    folded = [(part, index) for index, word in enumerate(raw) for part in fold(word).split()]
+    return [_Token(word, folded[first][1], folded[last][1])
+            for word, first, last in abbreviate([w for w, _ in folded], initialisms)]
 
 
 class SeedIndex:
     """The seed texts as word runs, built once and shared by every statement."""
 
-    def __init__(self, seeds: dict[str, str], initialisms: dict[tuple[str, ...], str]):
+    def __init__(self, seeds: dict[str, str], initialisms: Initialisms):
         self.initialisms = initialisms
         self._raw = {name: text.replace("_", " ").split() for name, text in seeds.items()}
         self._tokens = {name: _tokens(text, initialisms) for name, text in seeds.items()}

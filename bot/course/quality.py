@@ -11,15 +11,16 @@ them and words the results as `file: id: message`.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from bot.course.initialisms import course_initialisms
 from bot.course.model import LEVELS, Course, Question
 from bot.course.near_duplicates import NearDuplicate, near_duplicates
 from bot.course.option_lengths import (
     LONGEST_RIGHT_RATIO_MAX, LONGEST_RIGHT_SHARE_MAX, longest_is_right, longest_ratio,
     right_far_longest,
 )
-from bot.course.initialisms import course_initialisms
 from bot.course.seed_copies import SEED_SIMILARITY_MIN, SeedCopy, SeedIndex, seed_copies
 from bot.course.typo_conflicts import TypoConflict, typo_conflicts
 
@@ -70,7 +71,7 @@ class Quality:
         return (levels["understand"] + levels["apply"]) / len(self.questions) if self.questions else 0.0
 
 
-def assess(course: Course, seeds: dict[str, str] | None, seed_problems: list[str] = ()) -> Quality:
+def assess(course: Course, seeds: dict[str, str] | None, seed_problems: Sequence[str] = ()) -> Quality:
     """Run every quality check. `seeds`: file name -> text; None when they could not be read."""
     questions = list(course.questions.values())
     initialisms = course_initialisms(course)

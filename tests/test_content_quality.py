@@ -101,6 +101,10 @@ DISTINCT = [
     (question("balassa", "short", "Lý thuyết về hội nhập kinh tế trong bài báo được chú thích theo bài viết "
               "năm 1967 trên The Economic Journal của tác giả nào? (gõ họ)", "Balassa"),
      question("asean-vn2", "short", "Theo bài báo, Việt Nam gia nhập ASEAN năm nào? (gõ năm)", "1995")),
+    (choice("dk-dong-luc-loi-ich", "Theo bài giảng, động lực của hội nhập là gì?", "Lợi ích", "Lòng tin",
+            "Luật lệ trong QHQT", "Sự bất đối xứng quyền lực"),
+     question("kq-tf-ct", "true_false", "Theo bài giảng, hội nhập chính trị – quốc phòng, an ninh của Việt Nam "
+              "chủ yếu đem lại lợi ích kinh tế, hầu như không tác động đến uy tín và vị thế quốc tế.", False)),
     (question("ldtbxh", "true_false", "Bộ trưởng Lao động – Thương binh và Xã hội là một trong 4 ủy viên "
               "thường trực của Ban Chỉ đạo quốc gia về hội nhập quốc tế.", True),
      question("tu-phap", "true_false", "Lãnh đạo Bộ Tư pháp là ủy viên thường trực của Ban Chỉ đạo quốc gia "

@@ -9,11 +9,13 @@ own fact. Texts are folded, and a term and its initials written alike (bot.cours
   order ignored, so "which year was the treaty of Westphalia signed? 1648" and "which treaty
   of 1648 …? Westphalia" meet), and
 - their answers are linked: the answer of one appears in the other's prompt, answer, accepted
-  forms or options (`token_set_ratio` ≥ 85). A link made only by a bare number (a year, a
-  count) also needs prompts that say nearly the same (`token_set_ratio` ≥ 92), since many
-  unrelated questions share a year. Two true/false statements have no answer to link: their
-  statements must be close as written (`fuzz.ratio` ≥ 85), so that two statements about
-  different members of one list are not taken for one.
+  forms or options (`token_set_ratio` ≥ 85). Three kinds of link are too weak on their own:
+  a bare number (a year, a count) links only prompts that say nearly the same
+  (`token_set_ratio` ≥ 92), since many unrelated questions share a year; an answer of one or
+  two words ("Lợi ích") never links to a true/false statement, which says many things, so a
+  common term found in it does not show the same fact; and two true/false statements, which
+  have no answer, must be close as written (`fuzz.ratio` ≥ 85), so that statements about two
+  members of one list are not taken for one.
 
 Calibrated on the 291-question bank of 2026-11 (17 pairs caught): every pair named in issue 14
 is caught (the weakest at fact 87.4 and link 89.7); the others teach one fact twice (the same
@@ -21,6 +23,9 @@ quote asked twice, a count asked as a number and as a pair of numbers) or give e
 answer away. Below the line: pairs that share a frame or a year ("ASEAN/APEC được thành lập năm
 nào?" 86.2 but a bare-number link), two statements about different members of one list
 (fact 89.9, statements 74), and the first related-but-distinct pairs at fact 85.0 to 85.3.
+Checked again on the rewritten bank of 2026-11-27 (293 questions): 8 pairs, most a recall
+question and an apply question on one fact; one is related but distinct (the Prime Minister
+as head of the committee against the deputies, who are Deputy Prime Ministers).
 """
 
 from __future__ import annotations
@@ -37,6 +42,7 @@ FACT_MIN = 86.0
 LINK_MIN = 85.0
 NUMBER_LINK_PROMPT_MIN = 92.0
 STATEMENTS_MIN = 85.0
+STATEMENT_LINK_WORDS = 3
 
 _TYPING_HINT = re.compile(r"\(\s*gõ\b[^)]*\)", re.IGNORECASE)
 _NUMBER = re.compile(r"^[\d ]+$")
@@ -78,9 +84,12 @@ def _texts(question: Question, initialisms: Initialisms) -> _Texts:
 
 
 def _one_way(answer_of: _Texts, shown_in: _Texts, prompts_close: bool) -> float:
-    if not answer_of.answer or (_NUMBER.match(answer_of.answer) and not prompts_close):
+    answer = answer_of.answer
+    if not answer or (_NUMBER.match(answer) and not prompts_close):
         return 0.0
-    return fuzz.token_set_ratio(answer_of.answer, shown_in.space)
+    if shown_in.question.type == "true_false" and len(answer.split()) < STATEMENT_LINK_WORDS:
+        return 0.0
+    return fuzz.token_set_ratio(answer, shown_in.space)
 
 
 def _answer_link(first: _Texts, second: _Texts) -> float:

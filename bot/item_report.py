@@ -1,19 +1,19 @@
 """The item analysis of a chat's answers (or of every chat's): reads the answers with
-bot.store.reports_store, maps each pick to its option text and computes with bot.item_analysis."""
+bot.store.reports_store, maps each pick to its option and computes with bot.item_analysis."""
 
 from __future__ import annotations
 
 from bot.course.model import Course
 from bot.item_analysis import ItemStats, Response, analyse_items, picked_option
-from bot.quiz.present import TRUE_FALSE_OPTIONS
 from bot.store import reports_store
 from bot.store.database import Database
 
+# A true/false question is asked as two buttons, true first (bot.quiz.present); picks are
+# counted by that position, whatever language the buttons were labelled in.
+TRUE_FALSE = ("Đúng", "Sai")
+
 
 async def item_statistics(db: Database, course: Course, chat_id: int | None) -> list[ItemStats]:
-    asked = await reports_store.times_asked(db, chat_id)
-    responses = [Response(question_id, user_id, correct, picked_option(shown, answer))
-                 for question_id, shown, user_id, answer, correct in await reports_store.item_answers(db, chat_id)]
     options: dict[str, tuple[str, ...]] = {}
     right: dict[str, str] = {}
     for question in course.questions.values():
@@ -21,5 +21,10 @@ async def item_statistics(db: Database, course: Course, chat_id: int | None) -> 
             options[question.id] = question.options
             right[question.id] = str(question.answer)
         elif question.type == "true_false":
-            options[question.id] = TRUE_FALSE_OPTIONS
-    return analyse_items(responses, asked, options, right)
+            options[question.id] = TRUE_FALSE
+    responses = []
+    for question_id, shown, user_id, answer, correct in await reports_store.item_answers(db, chat_id):
+        if options.get(question_id) is TRUE_FALSE and shown:
+            shown = TRUE_FALSE
+        responses.append(Response(question_id, user_id, correct, picked_option(shown, answer)))
+    return analyse_items(responses, await reports_store.times_asked(db, chat_id), options, right)

@@ -16,8 +16,7 @@ from pathlib import Path
 from bot import item_analysis
 from bot.course.load import load_course
 from bot.item_analysis import ItemStats
-from bot.item_report import item_statistics
-from bot.quiz.present import TRUE_FALSE_OPTIONS
+from bot.item_report import TRUE_FALSE, item_statistics
 from bot.store import reports_store
 from bot.store.database import Database
 from studybot.config import Config
@@ -114,7 +113,7 @@ def _table(items: list[ItemStats], course) -> list[str]:
             question = course.questions.get(item.question_id)
             right = str(question.answer) if question and question.type == "choice" else None
             if question and question.type == "true_false":
-                right = TRUE_FALSE_OPTIONS[0 if question.answer else 1]
+                right = TRUE_FALSE[0 if question.answer else 1]
             lines.append(" " * (width + 2) + "picks: " + " · ".join(
                 f"{text} {count}{' (right)' if text == right else ''}" for text, count in item.picks.items()))
     lines.append("")

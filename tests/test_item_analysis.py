@@ -197,6 +197,24 @@ async def test_report_items_refuses_a_missing_database_or_chat_without_creating_
     assert f"studybot: cannot write {nowhere}: No such file or directory" in unwritable.stderr
 
 
+async def test_true_false_picks_count_by_position_whatever_the_buttons_said(db_path, mini_course):
+    from bot.item_report import item_statistics
+
+    db = await Database.open(db_path)
+    chat = await people.ensure_chat(db, Chat("console", "lop"), START)
+    closes = START + timedelta(seconds=30)
+    vietnamese = await quiz_store.ask(db, chat, Presented(Q2, ("Đúng", "Sai"), 0), "lich-su", START, closes)
+    english = await quiz_store.ask(db, chat, Presented(Q2, ("True", "False"), 0), "lich-su", START, closes)
+    for n, (asked_id, given) in enumerate(((vietnamese, "0"), (vietnamese, "1"), (english, "0"), (english, "0"))):
+        user = await people.ensure_user(db, User("console", f"u{n}", f"U{n}"), START)
+        await quiz_store.record_answer(db, NewAnswer(asked_id, user, chat, "lich-su", given, given == "0", 0,
+                                                     START, "2026-11-23", "2026-11"))
+    items = {i.question_id: i for i in await item_statistics(db, mini_course, None)}
+    await db.close()
+    assert items[Q2].picks == {"Đúng": 3, "Sai": 1}
+    assert (items[Q2].asked, items[Q2].answers, items[Q2].right) == (2, 4, 3)
+
+
 async def test_stats_names_the_questions_that_need_the_teacher_and_the_report_reads_the_live_database(
         chat, db_path, tmp_path):
     question = None

@@ -1,7 +1,10 @@
-"""/stats, /report and /reports: what the class gets wrong, and questions flagged as wrong or unclear."""
+"""/stats, /report and /reports: what the class gets wrong (with the questions whose item
+analysis most needs the teacher's attention), and questions flagged as wrong or unclear."""
 
 from __future__ import annotations
 
+from bot.item_analysis import ItemStats, needing_attention
+from bot.item_report import item_statistics
 from bot.periods import week_key
 from bot.replies import Reply
 from bot.store import people, reports_store
@@ -9,6 +12,7 @@ from bot.text import Rich, bold, italic, join
 from bot.turn import Args, Turn
 
 MAX_REASON = 300
+ATTENTION_SHOWN = 5          # flagged questions in /stats; `studybot report --items` lists all
 
 
 async def stats_command(turn: Turn, args: Args) -> list[Reply]:
@@ -29,7 +33,22 @@ async def stats_command(turn: Turn, args: Args) -> list[Reply]:
             lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
         lines.append(tr("stats.none"))
+    attention = needing_attention(await item_statistics(core.db, core.course, chat_id), ATTENTION_SHOWN)
+    if attention:
+        lines.append(tr("stats.attention"))
+        for item in attention:
+            lines.append(_attention_line(tr, item))
     return [turn.tell(join(lines))]
+
+
+def _attention_line(tr, item: ItemStats) -> str:
+    """"• kn-x: 15% đúng (3/20) · độ phân biệt −0.31 — quá khó, phân biệt âm"."""
+    parts = [tr("stats.item_right", percent=round(100 * item.facility), right=item.right,
+                answers=item.answers)]
+    if item.discrimination is not None:
+        parts.append(tr("stats.item_discrimination", value=f"{item.discrimination:.2f}"))
+    flags = ", ".join(tr(f"stats.flag_{flag}") for flag in item.flags)
+    return f"• {item.question_id}: {' · '.join(parts)} — {flags}"
 
 
 async def report_command(turn: Turn, args: Args) -> list[Reply]:

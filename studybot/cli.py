@@ -19,15 +19,30 @@ def _config(args: argparse.Namespace) -> Config:
     return config
 
 
+def _quality(args: argparse.Namespace, config: Config, course):
+    """The quality checks of the course, with the seed texts from --seeds or the settings."""
+    from bot.course.quality import assess
+    from bot.course.seeds import default_seeds_folder, read_seeds
+
+    folder = args.seeds or config.seeds or default_seeds_folder(config.content)
+    seeds, seed_problems = read_seeds(folder, course)
+    return assess(course, seeds or None, seed_problems)
+
+
 def _content_check(args: argparse.Namespace) -> int:
     from bot.course.check import check_course, poll_overflows
     from bot.course.load import read_course
+    from bot.course.quality import quality_warnings
 
-    args.content = _config(args).content
+    config = _config(args)
+    args.content = config.content
     course, problems = read_course(args.content)
     problems += check_course(course)
+    warnings = quality_warnings(_quality(args, config, course))
     for problem in problems:
         print(problem)
+    for warning in warnings:
+        print(warning)
     if args.polls or not problems:
         overflow = {q.id: poll_overflows(q) for q in course.questions.values()}
         long = {k: v for k, v in overflow.items() if v and v != ["typed answer"]}
@@ -35,19 +50,26 @@ def _content_check(args: argparse.Namespace) -> int:
             for qid, reasons in long.items():
                 print(f"{course.questions[qid].file}: {qid}: sent as a message with buttons ({'; '.join(reasons)})")
     if problems:
-        print(f"{len(problems)} problem(s) in {args.content}", file=sys.stderr)
+        print(f"{len(problems)} problem(s) and {len(warnings)} warning(s) in {args.content}",
+              file=sys.stderr)
+        return 1
+    if warnings and args.strict:
+        print(f"{len(warnings)} warning(s) in {args.content} (--strict)", file=sys.stderr)
         return 1
     note = f"; {len(long)} too long for a Telegram quiz poll (see --polls)" if long else ""
+    warned = f"; {len(warnings)} warning(s) above" if warnings else ""
     print(f"OK: {len(course.topics)} topics, {len(course.concepts)} concepts, "
-          f"{len(course.questions)} questions{note}")
+          f"{len(course.questions)} questions{note}{warned}")
     return 0
 
 
 def _content_stats(args: argparse.Namespace) -> int:
     from bot.course.load import ContentError, load_course
+    from bot.course.quality import quality_lines
     from bot.course.stats import stats_lines
 
-    args.content = _config(args).content
+    config = _config(args)
+    args.content = config.content
     try:
         course = load_course(args.content)
     except ContentError as exc:
@@ -55,6 +77,8 @@ def _content_stats(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     print("\n".join(stats_lines(course)))
+    print("\nteaching quality (warnings of `studybot content check`):")
+    print("\n".join(f"  {line}" for line in quality_lines(_quality(args, config, course))))
     return 0
 
 
@@ -90,7 +114,7 @@ def _doctor(args: argparse.Namespace) -> int:
 def _report(args: argparse.Namespace) -> int:
     from studybot.report import report
 
-    return report(_config(args), args.chat, args.csv, args.content_reports)
+    return report(_config(args), args.chat, args.csv, args.content_reports, args.items)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -126,22 +150,35 @@ def build_parser() -> argparse.ArgumentParser:
 
     content = sub.add_parser("content", help="check or count the course content")
     content_sub = content.add_subparsers(dest="content_command", required=True)
-    check = content_sub.add_parser("check", help="validate every content file; exit 1 on any problem")
+    check = content_sub.add_parser(
+        "check", help="validate every content file and warn where questions teach badly; exit 1 on "
+                      "any problem (and on any warning with --strict)")
     common(check, db=False)
     check.add_argument("--polls", action="store_true", help="also list questions too long for a quiz poll")
+    check.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     check.set_defaults(func=_content_check)
-    stats = content_sub.add_parser("stats", help="counts per topic, type and difficulty")
+    stats = content_sub.add_parser(
+        "stats", help="counts per topic, type and difficulty, and the teaching-quality figures")
     common(stats, db=False)
     stats.set_defaults(func=_content_stats)
+    for command in (check, stats):
+        command.add_argument("--seeds", type=Path, default=None,
+                             help="the seed texts' folder (default: the settings' seeds, else "
+                                  "CONTENT/../../shared/seeds)")
 
     check_up = sub.add_parser("doctor", help="check settings, tokens, database and content; one line each")
     common(check_up)
     check_up.set_defaults(func=_doctor)
 
-    teacher = sub.add_parser("report", help="per-question results of a chat (CSV), or reported questions")
+    teacher = sub.add_parser("report", help="per-question results of a chat (CSV), item analysis, "
+                                            "or reported questions; reads the database, never writes it")
     common(teacher, content=False)
     teacher.add_argument("--chat", help="the chat: PLATFORM:ID (e.g. telegram:-1001) or its id")
-    teacher.add_argument("--csv", type=Path, help="write the chat's per-question results here")
+    teacher.add_argument("--csv", type=Path, help="write the per-question results (or with --items, "
+                                                  "the item analysis) here")
+    teacher.add_argument("--items", action="store_true",
+                         help="item analysis: times asked, facility, discrimination, option picks "
+                              "and flags per question, of one chat (--chat) or all")
     teacher.add_argument("--content", dest="content_reports", action="store_true",
                          help="list the questions students reported as wrong or unclear, per id")
     teacher.set_defaults(func=_report)

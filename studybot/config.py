@@ -107,6 +107,7 @@ _snowflake.accepts = "a Discord server id (digits)"
 SCHEMA: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "database": ("STUDYBOT_DB", _path),
     "content": ("STUDYBOT_CONTENT", _path),
+    "seeds": ("STUDYBOT_SEEDS", _path),
     "timezone": ("STUDYBOT_TIMEZONE", _zone),
     "daily_time": ("STUDYBOT_DAILY_TIME", _time),
     "quiz.seconds": ("STUDYBOT_QUIZ_SECONDS", _whole(5, 600)),
@@ -124,6 +125,7 @@ SECRETS = ("TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN")
 class Config:
     database: Path = field(default_factory=lambda: PROJECT_ROOT / "data" / "studybot.sqlite3")
     content: Path = field(default_factory=lambda: PROJECT_ROOT / "content")
+    seeds: Path | None = None          # the seed texts; None: beside the content (bot.course.seeds)
     settings: Settings = field(default_factory=Settings)
     language: str = "vi"
     log_level: str = "INFO"
@@ -197,6 +199,7 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
     config = Config(sources=sources)
     config.database = values.get("database", config.database)
     config.content = values.get("content", config.content)
+    config.seeds = values.get("seeds")
     config.language = values.get("language", config.language)
     config.log_level = values.get("log_level", config.log_level)
     config.telegram_base_url = values.get("telegram.base_url")

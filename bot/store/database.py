@@ -47,6 +47,24 @@ class Database:
             raise
         return db
 
+    @classmethod
+    async def open_read_only(cls, path: Path | str) -> "Database":
+        """For reports: never creates, migrates or writes the file (FileNotFoundError if absent).
+
+        While the bot runs, its -wal file holds the latest commits and is read with them. A
+        database at rest (no -wal) is opened immutable, so that reading does not leave the
+        -wal and -shm files SQLite would otherwise create beside it.
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        wal = path.with_name(path.name + "-wal")
+        mode = "ro" if wal.exists() else "ro&immutable=1"
+        conn = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                                       isolation_level=None)
+        conn.row_factory = aiosqlite.Row
+        return cls(conn, path)
+
     async def close(self) -> None:
         if self._flusher is not None:
             await asyncio.gather(self._flusher, return_exceptions=True)

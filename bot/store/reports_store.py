@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 from bot.clock import iso
@@ -58,6 +59,24 @@ async def question_results(db: Database, chat_id: int) -> list[tuple]:
         "SELECT q.question_id, q.topic, COUNT(DISTINCT q.id), COUNT(a.id), COALESCE(SUM(a.correct), 0) "
         "FROM asked q LEFT JOIN answers a ON a.asked_id = q.id WHERE q.chat_id = ? "
         "GROUP BY q.question_id ORDER BY q.question_id", (chat_id,))]
+
+
+async def times_asked(db: Database, chat_id: int | None) -> dict[str, int]:
+    """Question id -> how many times it was asked, in one chat or (None) in all."""
+    rows = await db.fetchall(
+        "SELECT question_id, COUNT(*) FROM asked WHERE ?1 IS NULL OR chat_id = ?1 GROUP BY question_id",
+        (chat_id,))
+    return {r[0]: int(r[1]) for r in rows}
+
+
+async def item_answers(db: Database, chat_id: int | None) -> list[tuple[str, tuple[str, ...], int, str, bool]]:
+    """Every recorded answer, in one chat or (None) in all: (question id, the options as shown
+    when it was asked, user id, the answer as stored, right)."""
+    rows = await db.fetchall(
+        "SELECT q.question_id, q.options, a.user_id, a.answer, a.correct FROM answers a "
+        "JOIN asked q ON q.id = a.asked_id WHERE ?1 IS NULL OR q.chat_id = ?1 ORDER BY a.id",
+        (chat_id,))
+    return [(r[0], tuple(json.loads(r[1])), int(r[2]), r[3], bool(r[4])) for r in rows]
 
 
 async def find_chat(db: Database, key: str) -> int | None:

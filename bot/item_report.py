@@ -1,0 +1,30 @@
+"""The item analysis of a chat's answers (or of every chat's): reads the answers with
+bot.store.reports_store, maps each pick to its option and computes with bot.item_analysis."""
+
+from __future__ import annotations
+
+from bot.model.course import Course
+from bot.item_analysis import ItemStats, Response, analyse_items, picked_option
+from bot.store import reports_store
+from bot.store.database import Database
+
+# A true/false question is asked as two buttons, true first (bot.quiz.present); picks are
+# counted by that position, whatever language the buttons were labelled in.
+TRUE_FALSE = ("Đúng", "Sai")
+
+
+async def item_statistics(db: Database, course: Course, chat_id: int | None) -> list[ItemStats]:
+    options: dict[str, tuple[str, ...]] = {}
+    right: dict[str, str] = {}
+    for question in course.questions.values():
+        if question.type == "choice":
+            options[question.id] = question.options
+            right[question.id] = str(question.answer)
+        elif question.type == "true_false":
+            options[question.id] = TRUE_FALSE
+    responses = []
+    for question_id, shown, user_id, answer, correct in await reports_store.item_answers(db, chat_id):
+        if options.get(question_id) is TRUE_FALSE and shown:
+            shown = TRUE_FALSE
+        responses.append(Response(question_id, user_id, correct, picked_option(shown, answer)))
+    return analyse_items(responses, await reports_store.times_asked(db, chat_id), options, right)

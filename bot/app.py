@@ -11,7 +11,7 @@ import random
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator
+from typing import AsyncIterator, Callable
 
 from bot.clock import Clock
 from bot.core import Core
@@ -52,8 +52,12 @@ async def open_bot(content_dir: Path, db_path: Path | str, clock: Clock, outbox:
         await db.close()
 
 
-async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS) -> None:
-    """Run due work on the real clock until cancelled."""
+async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS,
+                       after_tick: Callable[[], object] | None = None) -> None:
+    """Run due work on the real clock until cancelled; `after_tick` runs after each tick that
+    completed (the composition root's heartbeat: a clock that died stops proving it is alive)."""
     while True:
         await bot.run_due()
+        if after_tick is not None:
+            after_tick()
         await asyncio.sleep(seconds)

@@ -24,6 +24,7 @@ from bot.clock import ManualClock, SystemClock
 from bot.events import Chat, Command, Event, Press, TypedText, User, parse_command
 from bot.replies import Reply
 from bot.settings import Settings
+from bot.store.ownership import OwnershipError, acquire_ownership
 
 PLATFORM = "console"
 DEFAULT_CHAT = "lop"
@@ -193,10 +194,15 @@ async def run_interactive(bot, outbox: TerminalOutbox, stdin: TextIO) -> None:
 
 def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
                 stdin: TextIO | None = None, stdout: TextIO | None = None, seed: int = 0,
-                settings: Settings | None = None) -> int:
-    course = load_or_explain(content_dir)
+                settings: Settings | None = None, course=None) -> int:
+    course = course if course is not None else load_or_explain(content_dir)
     if course is None:
         return 1
+    try:
+        ownership = acquire_ownership(db_path)
+    except OwnershipError as exc:
+        print(f"studybot: {exc}", file=sys.stderr)
+        return 2
     stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
 
     async def main() -> None:
@@ -219,4 +225,6 @@ def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str 
         return 2
     except KeyboardInterrupt:
         pass
+    finally:
+        ownership.release()
     return 0

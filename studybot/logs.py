@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import time
+from pathlib import Path
 
 
 class FieldsFormatter(logging.Formatter):
@@ -32,10 +33,25 @@ class FieldsFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(level: str, secrets: tuple[str, ...] = ()) -> None:
-    handler = logging.StreamHandler()
+def configure_logging(level: str, secrets: tuple[str, ...] = (), file: Path | None = None) -> None:
+    """Every log line to standard error, or appended to `file` instead (e.g. so an interactive
+    console shows only the chat). A file that cannot be opened stops start-up with one line."""
+    if file is None:
+        handler: logging.Handler = logging.StreamHandler()
+    else:
+        try:
+            Path(file).parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(file, encoding="utf-8")
+        except OSError as exc:
+            from studybot.startup import StartupError
+
+            raise StartupError([f"log file: {file} cannot be opened for writing ({exc.strerror}); "
+                                f"give a writable path"]) from None
     handler.setFormatter(FieldsFormatter(secrets))
     root = logging.getLogger()
+    for previous in root.handlers:
+        if isinstance(previous.formatter, FieldsFormatter):    # ours from an earlier call
+            previous.close()
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)    # it logs request URLs, token included

@@ -4,22 +4,54 @@ from __future__ import annotations
 
 import asyncio
 import csv
+import sqlite3
 import sys
 from pathlib import Path
 
-from bot.course.load import load_course
 from bot.store import reports_store
 from bot.store.database import Database
+from bot.store.migrations import MIGRATIONS
 from studybot.config import Config
+from studybot.startup import StartupError, check_content
 
 CSV_COLUMNS = ("question_id", "topic", "type", "difficulty", "times_asked", "answers", "correct",
                "accuracy_percent", "prompt")
 
 
-async def _export(config: Config, chat: str, target: Path) -> int:
-    course = load_course(config.content)
-    db = await Database.open(config.database)
+def _course(config: Config):
+    course, finding = check_content(config.content)
+    if course is None:
+        raise StartupError([finding.line])
+    return course
+
+
+async def _open(config: Config) -> Database:
+    """The bot's database, read only: a report never creates, migrates or changes one."""
+    if not config.database.is_file():
+        raise StartupError([f"no database at {config.database}; check --db or STUDYBOT_DB "
+                            f"(nothing was created)"])
+    unreadable = f"database: {config.database} cannot be read ({{}}); `studybot doctor` says why"
     try:
+        db = await Database.open(config.database, read_only=True)
+    except sqlite3.Error as error:
+        raise StartupError([unreadable.format(error)]) from None
+    try:
+        version = await db.version()
+    except sqlite3.Error as error:
+        await db.close()
+        raise StartupError([unreadable.format(error)]) from None
+    if version != len(MIGRATIONS):
+        await db.close()
+        raise StartupError([f"database: {config.database} is at schema {version}, this studybot reads "
+                            f"{len(MIGRATIONS)}; start the bot once (it migrates), or use the studybot "
+                            f"that wrote it"])
+    return db
+
+
+async def _export(config: Config, chat: str, target: Path) -> int:
+    db = await _open(config)
+    try:
+        course = _course(config)
         chat_id = await reports_store.find_chat(db, chat)
         if chat_id is None:
             print(f"studybot: no chat {chat!r} in {config.database} (use PLATFORM:ID, e.g. telegram:-1001)",
@@ -42,9 +74,9 @@ async def _export(config: Config, chat: str, target: Path) -> int:
 
 
 async def _content(config: Config) -> int:
-    course = load_course(config.content)
-    db = await Database.open(config.database)
+    db = await _open(config)
     try:
+        course = _course(config)
         reports = await reports_store.reports_by_question(db)
     finally:
         await db.close()

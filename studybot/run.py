@@ -17,13 +17,16 @@ import signal
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from bot.app import load_or_explain, open_bot, tick_forever
+from bot.app import open_bot, tick_forever
 from bot.clock import SystemClock
 from bot.events import Chat
 from bot.replies import Outbox, Reply
 from bot.settings import Settings
+from bot.store.ownership import acquire_ownership
 from studybot.config import Config
+from studybot.heartbeat import Heartbeat, heartbeat_path
 from studybot.logs import configure_logging
+from studybot.startup import check_startup
 
 log = logging.getLogger("studybot")
 
@@ -60,8 +63,9 @@ class Platforms:
 
 async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, stop: asyncio.Event,
                 webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
-                settings: Settings | None = None) -> None:
-    """Run every configured platform until `stop` is set."""
+                settings: Settings | None = None, heartbeat_file: Path | None = None) -> None:
+    """Run every configured platform until `stop` is set; the clock task writes `heartbeat_file`
+    while no platform task has died."""
     routing = RoutingOutbox()
     adapters = []
     if platforms.telegram_token:
@@ -87,11 +91,16 @@ async def serve(course, content_dir: Path, db_path: Path, platforms: Platforms, 
             else:
                 tasks.append(asyncio.create_task(adapter.start(platforms.discord_token)))
             log.info("serving %s", name)
+        heartbeat = None
+        if heartbeat_file is not None:
+            heartbeat = Heartbeat(heartbeat_file, healthy=lambda: not any(t.done() for t in tasks))
         if tick:
-            tasks.append(asyncio.create_task(tick_forever(bot)))
+            tasks.append(asyncio.create_task(tick_forever(bot, after_tick=heartbeat.beat if heartbeat else None)))
         try:
             await stop.wait()
         finally:
+            if heartbeat is not None:
+                heartbeat.stop()
             for _, adapter in adapters:
                 await adapter.stop()
             for task in tasks:
@@ -106,19 +115,19 @@ async def serve_until_signalled(course, config: Config, webhook: str | None, por
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await serve(course, config.content, config.database, Platforms.from_config(config), stop,
-                webhook, port, settings=config.settings)
+                webhook, port, settings=config.settings, heartbeat_file=heartbeat_path(config.database))
 
 
 def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
+    """Start-up checks (StartupError: one line each), then own the database (OwnershipError),
+    then serve until SIGINT or SIGTERM."""
     configure_logging(config.log_level, (config.telegram_token, config.discord_token))
-    course = load_or_explain(config.content)
-    if course is None:
-        return 1
+    course = check_startup(config)
     if not Platforms.from_config(config).any:
         from adapters.console import run_console
 
         return run_console(content_dir=config.content, db_path=config.database, jsonl=False,
-                           start=None, settings=config.settings)
-    with contextlib.suppress(KeyboardInterrupt):
+                           start=None, settings=config.settings, course=course)
+    with acquire_ownership(config.database), contextlib.suppress(KeyboardInterrupt):
         asyncio.run(serve_until_signalled(course, config, webhook, port))
     return 0

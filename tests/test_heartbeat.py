@@ -1,12 +1,18 @@
-"""The heartbeat: written by the clock task only while the bot is healthy, judged by its age."""
+"""The heartbeat: written by the clock task only while the bot is healthy, judged by its age by
+`studybot doctor --alive`, which is the container's health check."""
 
 import asyncio
+import subprocess
 from datetime import UTC, datetime, timedelta
 
 import pytest
+import yaml
 
 from bot.app import tick_forever
 from studybot.heartbeat import Heartbeat, check_alive, heartbeat_path
+from studybot.run import Platforms, serve
+from tests.conftest import FIXTURE_COURSE, ROOT
+from tests.studybot_process import clean_env, run_studybot, studybot_command
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)
 
@@ -84,3 +90,55 @@ async def test_the_clock_task_beats_after_each_tick_and_stops_beating_when_it_di
     with pytest.raises(RuntimeError):
         await tick_forever(chat.bot, 0.01, after_tick=heart.beat)
     assert not path.exists()
+
+
+def alive(tmp_path, db, *more):
+    return run_studybot("doctor", "--alive", "--db", db, "--config", tmp_path / "none.yaml", *more,
+                        cwd=tmp_path)
+
+
+def test_doctor_alive_exits_0_on_a_fresh_heartbeat_and_1_otherwise(tmp_path):
+    db = tmp_path / "studybot.sqlite3"
+    missing = alive(tmp_path, db)
+    assert (missing.code, missing.out) == (1, f"not alive: no heartbeat at {db}.heartbeat; the bot is not "
+                                              f"running on this database (or has not finished starting)\n")
+    Heartbeat(heartbeat_path(db)).beat()
+    fresh = alive(tmp_path, db)
+    assert fresh.code == 0 and fresh.out.startswith("alive: heartbeat ")
+    Heartbeat(heartbeat_path(db)).beat(datetime.now(UTC) - timedelta(seconds=200))
+    stale = alive(tmp_path, db)
+    assert stale.code == 1 and stale.out.startswith("not alive: the last heartbeat is 200 s old (more than 90 s)")
+    assert alive(tmp_path, db, "--max-age", "300").code == 0
+    assert not db.exists()                                   # only the heartbeat was read
+
+
+async def test_the_running_bot_proves_it_is_alive_until_it_stops(mini_course, tmp_path):
+    db = tmp_path / "studybot.sqlite3"
+    stop = asyncio.Event()
+    serving = asyncio.create_task(serve(mini_course, FIXTURE_COURSE, db, Platforms(), stop,
+                                        heartbeat_file=heartbeat_path(db)))
+    for _ in range(500):
+        if heartbeat_path(db).exists() or serving.done():
+            break
+        await asyncio.sleep(0.01)
+    during = await asyncio.to_thread(alive, tmp_path, db)
+    stop.set()
+    await serving
+    after = await asyncio.to_thread(alive, tmp_path, db)
+    assert during.code == 0, during.out
+    assert after.code == 1 and after.out.startswith("not alive: no heartbeat")
+
+
+def test_the_container_health_check_is_doctor_alive(tmp_path):
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text())
+    check = compose["services"]["studybot"]["healthcheck"]
+    assert check["test"] == ["CMD", "studybot", "doctor", "--alive"]
+    dockerfile = (ROOT / "Dockerfile").read_text()
+    assert 'HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \\\n' \
+           '    CMD ["studybot", "doctor", "--alive"]' in dockerfile
+    db = tmp_path / "studybot.sqlite3"          # as in the image: the database named by STUDYBOT_DB
+    command = studybot_command(*check["test"][2:])
+    environment = clean_env(STUDYBOT_DB=str(db))
+    assert subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True).returncode == 1
+    Heartbeat(heartbeat_path(db)).beat()
+    assert subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True).returncode == 0

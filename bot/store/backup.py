@@ -1,26 +1,38 @@
-"""`studybot db backup PATH`: a consistent copy through SQLite's online backup API."""
+"""`studybot db backup PATH`: a consistent copy through SQLite's online backup API.
+
+It only reads the source (never creates it) and is safe while the bot runs.
+"""
 
 from __future__ import annotations
 
 import sqlite3
-import sys
 from pathlib import Path
 
 
-def backup_database(source: Path, target: Path) -> int:
-    if not source.exists():
-        print(f"no database at {source}", file=sys.stderr)
-        return 1
+class BackupError(Exception):
+    """The copy was not made; the message is one line for the operator."""
+
+
+def backup_database(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"no database at {source}; check --db or STUDYBOT_DB (nothing was created)")
     if target.exists() and target.samefile(source):
-        print("the backup must go to another file", file=sys.stderr)
-        return 1
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    dst = sqlite3.connect(target)
+        raise BackupError("the backup must go to another file")
+    existed = target.exists()
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    print(f"backed up {source} to {target}")
-    return 0
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as error:
+        if not existed:
+            target.unlink(missing_ok=True)      # no half-made copy left to be taken for a backup
+        raise BackupError(f"cannot back up {source} to {target}: {error}") from None
+    except OSError as error:
+        raise BackupError(f"cannot write the backup {target}: {error.strerror}") from None

@@ -29,19 +29,27 @@ class Database:
         self._flusher: asyncio.Task | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, synchronous: str = "FULL") -> "Database":
+    async def open(cls, path: Path | str, synchronous: str = "FULL", read_only: bool = False) -> "Database":
+        """The database, created and migrated as needed; `read_only` (for tools such as reports)
+        opens an existing file without creating, migrating or writing anything."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        if read_only:
+            conn = await aiosqlite.connect(path.resolve().as_uri() + "?mode=ro", uri=True,
+                                           isolation_level=None)
+        else:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute(f"PRAGMA synchronous={synchronous}")
+            if not read_only:
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute(f"PRAGMA synchronous={synchronous}")
             await conn.execute("PRAGMA busy_timeout=5000")
             await conn.execute("PRAGMA foreign_keys=ON")
             db = cls(conn, path)
-            await db.migrate()
+            if not read_only:
+                await db.migrate()
         except BaseException:
             await conn.close()
             raise

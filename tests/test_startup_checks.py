@@ -8,6 +8,7 @@ read). Doctor says FIX exactly when start-up stops, with the same lines, and cre
 from __future__ import annotations
 
 import asyncio
+import os
 import shutil
 import sqlite3
 from dataclasses import dataclass, field
@@ -216,8 +217,6 @@ def snapshot(root: Path) -> dict[str, float]:
 @pytest.mark.parametrize("build, expected, permissions", CASES, ids=[c[0].__name__ for c in CASES])
 def test_doctor_says_fix_exactly_when_start_up_stops_with_the_same_line(tmp_path, build, expected,
                                                                        permissions):
-    import os
-
     if permissions:
         permissions_count()
     setup = build(tmp_path)
@@ -267,9 +266,9 @@ def test_doctor_creates_no_database_and_no_folder(tmp_path):
 
 def test_debug_shows_the_traceback_too(tmp_path):
     (tmp_path / "data").mkdir()
-    plain = run_studybot("run", "--config", tmp_path / "none.yaml", "--db", tmp_path / "data", cwd=tmp_path)
-    debug = run_studybot("run", "--debug", "--config", tmp_path / "none.yaml", "--db", tmp_path / "data",
-                         cwd=tmp_path)
+    args = ("--config", tmp_path / "none.yaml", "--db", tmp_path / "data", "--content", FIXTURE_COURSE)
+    plain = run_studybot("run", *args, cwd=tmp_path)
+    debug = run_studybot("run", "--debug", *args, cwd=tmp_path)
     assert plain.code == debug.code == 2
     assert "Traceback" not in plain.err and "Traceback" in debug.err
     assert plain.err_lines[0] in debug.err_lines

@@ -185,7 +185,7 @@ def check_database(path: Path) -> Finding:
             return Finding(False, f"database: {neighbour} is not writable by {_who()} (left by another user?); "
                                   f"give that user access to it (chown), {ELSEWHERE}")
     owner = current_owner(path)
-    if owner is not None:
+    if owner is not None and not owner.is_this_process():     # checks may run after acquiring
         return Finding(False, str(DatabaseInUse(path, owner)))
     if not exists:
         return Finding(True, f"database: {path} does not exist yet; the first start creates it")

@@ -10,6 +10,7 @@ import pytest
 from bot.store.ownership import (
     DatabaseInUse, OwnershipError, acquire_ownership, current_owner, lock_path,
 )
+from studybot.startup import check_database
 
 
 def test_a_second_owner_is_refused_with_the_file_and_the_first_owner(tmp_path):
@@ -87,3 +88,10 @@ def test_an_in_memory_database_needs_no_lock():
     with acquire_ownership(":memory:") as owned:
         assert not owned.held
         acquire_ownership(":memory:").release()
+
+
+def test_the_start_up_checks_do_not_count_their_own_process_as_another_owner(tmp_path):
+    db = tmp_path / "studybot.sqlite3"
+    with acquire_ownership(db):
+        finding = check_database(db)
+    assert finding.ok, finding.line

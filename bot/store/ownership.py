@@ -38,6 +38,9 @@ class Owner:
         since = f", started {self.started}" if self.started else ""
         return f"{pid}{host}{since}"
 
+    def is_this_process(self) -> bool:
+        return self.pid == os.getpid() and self.host == socket.gethostname()
+
     def is_live_here(self) -> bool:
         """True when the recorded pid runs on this host (the lock is then certainly theirs)."""
         if not self.pid or self.host != socket.gethostname():

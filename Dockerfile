@@ -18,4 +18,8 @@ RUN pip install . && useradd --create-home --uid 10001 studybot && mkdir /data &
 USER studybot
 VOLUME ["/data"]
 STOPSIGNAL SIGTERM
+# Healthy while the bot's clock task keeps writing /data/studybot.sqlite3.heartbeat (every 10 s,
+# only while no platform task has died); `studybot doctor --alive` fails once it is 90 s old.
+HEALTHCHECK --interval=30s --timeout=10s --start-period=60s --retries=3 \
+    CMD ["studybot", "doctor", "--alive"]
 CMD ["studybot", "run"]

@@ -142,6 +142,9 @@ class ConsoleAdapter:
         if reading.done() and not reading.cancelled() and reading.exception() is not None:
             raise reading.exception()
 
+    def alive(self) -> bool:
+        return True
+
     async def stop(self) -> None:
         self._stop.set()
 

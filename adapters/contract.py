@@ -3,7 +3,8 @@
 An adapter is a transport for the outbox (`render` replies into the platform's messages,
 `send` one of them, bot.delivery.transport) plus a short life: `start` connects and begins
 receiving, `wait` returns when the platform is done (the console's input ended) or raises when
-it cannot go on, `stop` stops receiving, `close` lets go of the connection. `capabilities` is
+it cannot go on, `alive` says whether its connection is sound (for the heartbeat), `stop` stops
+receiving, `close` lets go of the connection. `capabilities` is
 what the core may offer there (bot.platform.Capabilities).
 """
 
@@ -38,6 +39,8 @@ class Adapter(Protocol):
     async def start(self, bot: "StudyBot", outbox: "Outbox") -> None: ...
 
     async def wait(self) -> None: ...
+
+    def alive(self) -> bool: ...
 
     async def stop(self) -> None: ...
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import inspect
 import logging
+import math
 import re
 from typing import Any, Optional, Sequence
 
@@ -406,6 +407,10 @@ class DiscordAdapter:
         await self._runner
         if not self._stopping:
             raise RuntimeError("the Discord connection ended unexpectedly")
+
+    def alive(self) -> bool:
+        """Connected to the gateway (during a reconnect there is no latency to measure)."""
+        return self.client.is_ready() and not self.client.is_closed() and not math.isnan(self.client.latency)
 
     async def stop(self) -> None:
         """Stop taking interactions; channel messages can still be sent while the outbox drains."""

@@ -490,6 +490,10 @@ class TelegramAdapter:
                             "from @BotFather in TELEGRAM_BOT_TOKEN and start again")
             raise error or RuntimeError("receiving Telegram updates stopped unexpectedly")
 
+    def alive(self) -> bool:
+        receiving = self.webhook_url is not None or self.app.updater.running
+        return self.app.running and receiving and not (self._fatal is not None and self._fatal.done())
+
     async def stop(self) -> None:
         """Stop receiving; sending still works (the outbox drains after this)."""
         self._stopping = True

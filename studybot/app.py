@@ -20,7 +20,7 @@ import random
 import sys
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import AsyncIterator, Sequence
+from typing import AsyncIterator, Callable, Sequence
 
 from adapters.contract import Adapter, Fatal
 from bot.clock import Clock
@@ -69,20 +69,25 @@ async def open_bot(content_dir: Path, db_path: Path | str, clock: Clock, outbox:
         await db.close()
 
 
-async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS, on_tick=None) -> None:
-    """Run due work on the real clock until cancelled; a failing tick is logged, never the end."""
+async def tick_forever(bot: StudyBot, seconds: float = TICK_SECONDS,
+                       after_tick: Callable[[], object] | None = None) -> None:
+    """Run due work on the real clock until cancelled. A failing tick is logged and the clock
+    goes on; `after_tick` (the heartbeat) runs only after a tick that completed, so a clock that
+    keeps failing stops proving the bot is alive."""
     while True:
         try:
             await bot.run_due()
-            if on_tick is not None:
-                on_tick()
         except Exception:
             log.exception("the clock's tick failed; the next one runs in %.0f s", seconds)
+        else:
+            if after_tick is not None:
+                after_tick()
         await asyncio.sleep(seconds)
 
 
 async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop: asyncio.Event,
-                tick: bool = True, drain_seconds: float = 5.0, on_tick=None,
+                tick: bool = True, drain_seconds: float = 5.0,
+                after_tick: Callable[[], object] | None = None,
                 started: asyncio.Event | None = None) -> int:
     """Run the adapters around the bot until `stop` is set or something fails; the exit code.
     `started` is set once every adapter is up."""
@@ -101,7 +106,7 @@ async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop
         if started is not None:
             started.set()
         if tick:
-            tasks[asyncio.ensure_future(tick_forever(bot, on_tick=on_tick))] = "clock"
+            tasks[asyncio.ensure_future(tick_forever(bot, after_tick=after_tick))] = "clock"
         tasks[asyncio.ensure_future(_failure_of(outbox))] = "delivery"
         tasks[asyncio.ensure_future(stop.wait())] = "stop"
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from pathlib import Path
 
-from studybot.config import Config, ConfigError, load_config
+from studybot.config import Config, ConfigError, load_config, mask_tokens
+from studybot.heartbeat import MAX_AGE_SECONDS
 
 
 def _config(args: argparse.Namespace) -> Config:
@@ -84,10 +86,12 @@ def _content_stats(args: argparse.Namespace) -> int:
 
 def _console(args: argparse.Namespace) -> int:
     from studybot.run import run_console
+    from studybot.startup import check_startup
 
     config = _config(args)
+    course = check_startup(config, tokens=False)
     return run_console(content_dir=config.content, db_path=config.database, jsonl=args.jsonl,
-                       start=args.start, seed=args.seed, settings=config.settings,
+                       start=args.start, seed=args.seed, settings=config.settings, course=course,
                        log_level=config.log_level, verbose=args.verbose)
 
 
@@ -98,17 +102,22 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _db_backup(args: argparse.Namespace) -> int:
-    from bot.store.backup import backup_database
+    from bot.store.backup import BackupError, backup_database
 
-    code, line = backup_database(_config(args).database, args.path)
-    print(line, file=sys.stderr if code else sys.stdout)
-    return code
+    source = _config(args).database
+    try:
+        backup_database(source, args.path)
+    except BackupError as error:
+        print(f"studybot: {error}", file=sys.stderr)
+        return 2
+    print(f"backed up {source} to {args.path}")
+    return 0
 
 
 def _doctor(args: argparse.Namespace) -> int:
     from studybot.doctor import doctor
 
-    return doctor(args.config, args.db, args.content)
+    return doctor(args.config, args.db, args.content, alive=args.alive, max_age=args.max_age)
 
 
 def _report(args: argparse.Namespace) -> int:
@@ -119,9 +128,12 @@ def _report(args: argparse.Namespace) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="studybot", description=__doc__)
+    parser.add_argument("--debug", action="store_true", help="on a failure, show the traceback too")
     sub = parser.add_subparsers(dest="command", required=True)
 
     def common(p: argparse.ArgumentParser, db: bool = True, content: bool = True) -> None:
+        p.add_argument("--debug", action="store_true", default=argparse.SUPPRESS,
+                       help="on a failure, show the traceback too")
         p.add_argument("--config", type=Path, default=None,
                        help="settings file (default: studybot.yaml here, or $STUDYBOT_CONFIG)")
         if content:
@@ -166,8 +178,13 @@ def build_parser() -> argparse.ArgumentParser:
                              help="the seed texts' folder (default: the settings' seeds, else "
                                   "CONTENT/../../shared/seeds)")
 
-    check_up = sub.add_parser("doctor", help="check settings, tokens, database and content; one line each")
+    check_up = sub.add_parser("doctor", help="run the start-up checks (settings, tokens, database, content), "
+                                             "one line each; --alive: is the running bot healthy?")
     common(check_up)
+    check_up.add_argument("--alive", action="store_true",
+                          help="only check the running bot's heartbeat: exit 0 if fresh, else 1 (health checks)")
+    check_up.add_argument("--max-age", type=float, default=MAX_AGE_SECONDS, metavar="SECONDS",
+                          help="--alive: the oldest heartbeat that still counts (default: %(default)s)")
     check_up.set_defaults(func=_doctor)
 
     teacher = sub.add_parser("report", help="per-question results of a chat (CSV), item analysis, "
@@ -187,19 +204,33 @@ def build_parser() -> argparse.ArgumentParser:
     db_sub = db.add_subparsers(dest="db_command", required=True)
     backup = db_sub.add_parser("backup", help="write a consistent copy of the database, safe while the bot runs")
     backup.add_argument("path", type=Path)
-    backup.add_argument("--db", type=Path, default=None)
-    backup.add_argument("--config", type=Path, default=None)
+    common(backup, content=False)
     backup.set_defaults(func=_db_backup)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Run one command. A failure the operator can fix is one line on standard error and exit 2;
+    anything unexpected is one line and exit 1; `--debug` shows the traceback as well."""
+    from bot.store.ownership import OwnershipError
+    from studybot.startup import StartupError
+
     args = build_parser().parse_args(argv)
+    debug = getattr(args, "debug", False)
     try:
         return args.func(args)
-    except ConfigError as error:
-        print(f"studybot: {error}", file=sys.stderr)
+    except (ConfigError, OwnershipError, StartupError) as error:
+        if debug:
+            traceback.print_exc()
+        for line in error.lines if isinstance(error, StartupError) else [str(error)]:
+            print(f"studybot: {line}", file=sys.stderr)
         return 2
+    except Exception as error:     # noqa: BLE001 -- one line instead of a traceback
+        if debug:
+            raise
+        print(f"studybot: stopped by an unexpected error: {mask_tokens(f'{type(error).__name__}: {error}')}"
+              f"; run it again with --debug to see where", file=sys.stderr)
+        return 1
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ accepted; no secret is ever printed.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
@@ -24,8 +25,19 @@ LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
 LANGUAGES = ("vi", "en")
 
 
+TELEGRAM_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
+DISCORD_TOKEN_SHAPE = re.compile(r"[A-Za-z0-9_-]{20,}\.[A-Za-z0-9_-]{4,}\.[A-Za-z0-9_-]{20,}")
+SECRET_SHAPES = (TELEGRAM_TOKEN_SHAPE, DISCORD_TOKEN_SHAPE)
+
+
 class ConfigError(Exception):
     """One clear line: which setting, what is wrong, what is accepted."""
+
+
+def looks_like_token(text: str, known: tuple[str, ...] = ()) -> bool:
+    """True when the text holds a bot token (one of `known`, or anything shaped like one)."""
+    return any(secret and secret in text for secret in known) or any(
+        shape.search(text) for shape in SECRET_SHAPES)
 
 
 def _whole(low: int, high: int) -> Callable[[Any], int]:
@@ -87,10 +99,13 @@ def _url(value: Any) -> str | None:
         return None
     if not isinstance(value, str) or not value.startswith(("http://", "https://")):
         raise ValueError
+    if looks_like_token(value):
+        raise ValueError
     return value.rstrip("/")
 
 
-_url.accepts = "an http:// or https:// URL"
+_url.accepts = ("an http:// or https:// URL of the server alone, e.g. http://127.0.0.1:8081 "
+                "(never with the token: the bot adds it)")
 
 
 def _snowflake(value: Any) -> int | None:
@@ -152,7 +167,12 @@ def read_dotenv(path: Path) -> dict[str, str]:
     values: dict[str, str] = {}
     if not path.is_file():
         return values
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); "
+                          f"make it a readable text file for uid {os.geteuid()}") from None
+    for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
             continue
@@ -163,6 +183,29 @@ def read_dotenv(path: Path) -> dict[str, str]:
     return values
 
 
+def _read_settings_file(path: Path) -> Any:
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot be read ({getattr(exc, 'strerror', None) or exc}); make it "
+                          f"a readable text file for uid {os.geteuid()}") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise ConfigError(f"{path}: not valid YAML: {where}{reason}; fix that line (copy "
+                          f"studybot.example.yaml for the layout)") from None
+
+
+def _shown(value: Any, env: dict[str, str]) -> str:
+    """How a rejected value is quoted back: never when it holds a token, never whole when long."""
+    known = (env.get("TELEGRAM_BOT_TOKEN", ""), env.get("DISCORD_TOKEN", ""))
+    if looks_like_token(str(value), tuple(k.strip() for k in known)):
+        return "got a value that holds a bot token; not shown here"
+    shown = value if len(str(value)) < 60 else str(value)[:57] + "..."
+    return f"got {shown!r}"
+
+
 def load_config(config_file: Path | None = None, environ: dict[str, str] | None = None,
                 dotenv: Path | None = None) -> Config:
     environ = dict(os.environ if environ is None else environ)
@@ -170,11 +213,11 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
     merged_env = {**dotenv_values, **environ}          # the real environment wins over .env
     path = config_file if config_file is not None else Path(environ.get("STUDYBOT_CONFIG", CONFIG_FILE))
     raw: dict[str, Any] = {}
+    if path.is_dir():
+        raise ConfigError(f"{path}: is a folder, not a settings file; give the file (--config or "
+                          f"STUDYBOT_CONFIG), e.g. a copy of studybot.example.yaml")
     if path.is_file():
-        try:
-            loaded = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-        except yaml.YAMLError as exc:
-            raise ConfigError(f"{path}: not valid YAML ({str(exc).splitlines()[0]})") from None
+        loaded = _read_settings_file(path) or {}
         if not isinstance(loaded, dict):
             raise ConfigError(f"{path}: must be a mapping of settings (see studybot.example.yaml)")
         raw = _flatten(loaded)
@@ -192,8 +235,8 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
             try:
                 values[key] = parse(value)
             except (ValueError, TypeError):
-                shown = value if len(str(value)) < 60 else str(value)[:57] + "..."
-                raise ConfigError(f"{origin}: {key}: must be {parse.accepts} (got {shown!r})") from None
+                raise ConfigError(f"{origin}: {key}: must be {parse.accepts} "
+                                  f"({_shown(value, merged_env)})") from None
             sources[key] = origin
             break
     config = Config(sources=sources)
@@ -216,6 +259,13 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
         language=values.get("language", defaults.language),
     )
     return config
+
+
+def mask_tokens(text: str) -> str:
+    """Anything shaped like a bot token, replaced (for messages built without the settings)."""
+    for shape in SECRET_SHAPES:
+        text = shape.sub("***", text)
+    return text
 
 
 def redact(text: str, config: Config) -> str:

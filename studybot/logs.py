@@ -34,14 +34,24 @@ class FieldsFormatter(logging.Formatter):
 
 
 def configure_logging(level: str, secrets: tuple[str, ...] = (), file: Path | None = None) -> None:
-    """One line per event to stderr, or to `file` (the interactive console keeps the terminal
-    for the chat)."""
-    handler: logging.Handler = logging.StreamHandler()
-    if file is not None:
-        file.parent.mkdir(parents=True, exist_ok=True)
-        handler = logging.FileHandler(file, encoding="utf-8")
+    """Every log line to standard error, or appended to `file` instead (e.g. so an interactive
+    console shows only the chat). A file that cannot be opened stops start-up with one line."""
+    if file is None:
+        handler: logging.Handler = logging.StreamHandler()
+    else:
+        try:
+            Path(file).parent.mkdir(parents=True, exist_ok=True)
+            handler = logging.FileHandler(file, encoding="utf-8")
+        except OSError as exc:
+            from studybot.startup import StartupError
+
+            raise StartupError([f"log file: {file} cannot be opened for writing ({exc.strerror}); "
+                                f"give a writable path"]) from None
     handler.setFormatter(FieldsFormatter(secrets))
     root = logging.getLogger()
+    for previous in root.handlers:
+        if isinstance(previous.formatter, FieldsFormatter):    # ours from an earlier call
+            previous.close()
     root.handlers[:] = [handler]
     root.setLevel(level)
     logging.getLogger("httpx").setLevel(logging.WARNING)    # it logs request URLs, token included

@@ -19,6 +19,7 @@ from bot.item_analysis import ItemStats
 from bot.item_report import TRUE_FALSE, item_statistics
 from bot.store import reports_store
 from bot.store.database import Database
+from bot.store.migrations import MIGRATIONS
 from studybot.config import Config
 
 CSV_COLUMNS = ("question_id", "topic", "type", "difficulty", "times_asked", "answers", "correct",
@@ -35,16 +36,26 @@ class ReportError(Exception):
 
 
 async def _open(config: Config) -> Database:
+    """The bot's database, read only: a report never creates, migrates or changes one."""
     try:
-        db = await Database.open_read_only(config.database)
-        version = await db.version()
+        db = await Database.open(config.database, read_only=True)
     except FileNotFoundError:
-        raise ReportError(f"no database at {config.database} (give --db PATH)") from None
+        raise ReportError(f"no database at {config.database}; check --db or STUDYBOT_DB "
+                          "(nothing was created)") from None
     except sqlite3.Error as exc:
-        raise ReportError(f"{config.database} cannot be read: {exc}") from None
-    if version < 1:
+        raise ReportError(f"database: {config.database} cannot be read ({exc}); "
+                          "`studybot doctor` says why") from None
+    try:
+        version = await db.version()
+    except sqlite3.Error as exc:
         await db.close()
-        raise ReportError(f"{config.database} is not a studybot database")
+        raise ReportError(f"database: {config.database} cannot be read ({exc}); "
+                          "`studybot doctor` says why") from None
+    if version != len(MIGRATIONS):
+        await db.close()
+        raise ReportError(f"database: {config.database} is at schema {version}, this studybot reads "
+                          f"{len(MIGRATIONS)}; start the bot once (it migrates), or use the studybot "
+                          "that wrote it")
     return db
 
 
@@ -178,7 +189,7 @@ def report(config: Config, chat: str | None, csv_path: Path | None, content: boo
             return asyncio.run(_export(config, chat, csv_path))
     except ReportError as error:
         print(f"studybot: {error}", file=sys.stderr)
-        return 1
+        return 2
     print("studybot report: give --chat ID --csv FILE, --items [--chat ID] [--csv FILE], or --content",
           file=sys.stderr)
     return 2

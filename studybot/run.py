@@ -20,9 +20,12 @@ from typing import TextIO
 from bot.clock import ManualClock, SystemClock
 from bot.delivery.outbox import Outbox
 from bot.settings import Settings
+from bot.store.ownership import acquire_ownership
 from studybot.app import EXIT_FIX, load_or_explain, open_bot, serve
 from studybot.config import Config
+from studybot.heartbeat import Heartbeat, heartbeat_path
 from studybot.logs import configure_logging
+from studybot.startup import check_startup
 
 log = logging.getLogger("studybot")
 
@@ -60,14 +63,23 @@ class Platforms:
 
 async def serve_platforms(course, db_path: Path, platforms: Platforms, stop: asyncio.Event,
                           webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
-                          settings: Settings | None = None) -> int:
-    """Run every configured platform until `stop` is set; the exit code."""
+                          settings: Settings | None = None, heartbeat_file: Path | None = None) -> int:
+    """Run every configured platform until `stop` is set; the exit code. The clock writes
+    `heartbeat_file` while every platform connection is alive (`studybot doctor --alive`)."""
     adapters = platforms.adapters(webhook, port)
     outbox = Outbox()
     capabilities = {a.platform: a.capabilities for a in adapters}
-    async with open_bot(None, db_path, clock or SystemClock(), outbox, random.Random(), settings,
-                        course=course, platforms=capabilities) as bot:
-        return await serve(bot, outbox, adapters, stop, tick=tick)
+    heartbeat = None
+    if heartbeat_file is not None:
+        heartbeat = Heartbeat(heartbeat_file, healthy=lambda: all(a.alive() for a in adapters))
+    try:
+        async with open_bot(None, db_path, clock or SystemClock(), outbox, random.Random(), settings,
+                            course=course, platforms=capabilities) as bot:
+            return await serve(bot, outbox, adapters, stop, tick=tick,
+                               after_tick=heartbeat.beat if heartbeat else None)
+    finally:
+        if heartbeat is not None:
+            heartbeat.stop()
 
 
 def _until_signalled(stop: asyncio.Event) -> None:
@@ -77,10 +89,11 @@ def _until_signalled(stop: asyncio.Event) -> None:
 
 
 def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
-    course = load_or_explain(config.content)
-    if course is None:
-        return 1
-    if not Platforms.from_config(config).any:
+    """The start-up checks (a StartupError is one line per problem), then own the database (an
+    OwnershipError names the other process), then serve until SIGINT or SIGTERM."""
+    platforms = Platforms.from_config(config)
+    course = check_startup(config, tokens=platforms.any)
+    if not platforms.any:
         return run_console(content_dir=config.content, db_path=config.database, jsonl=False, start=None,
                            settings=config.settings, course=course, log_level=config.log_level)
     configure_logging(config.log_level, (config.telegram_token, config.discord_token))
@@ -88,10 +101,11 @@ def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int
     async def main() -> int:
         stop = asyncio.Event()
         _until_signalled(stop)
-        return await serve_platforms(course, config.database, Platforms.from_config(config), stop,
-                                     webhook, port, settings=config.settings)
+        return await serve_platforms(course, config.database, platforms, stop, webhook, port,
+                                     settings=config.settings, heartbeat_file=heartbeat_path(config.database))
 
-    return asyncio.run(main())
+    with acquire_ownership(config.database):
+        return asyncio.run(main())
 
 
 def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str | None,
@@ -129,7 +143,8 @@ def run_console(content_dir: Path, db_path: Path | str, jsonl: bool, start: str 
                             platforms={adapter.platform: adapter.capabilities}) as bot:
             return await serve(bot, outbox, [adapter], stop, tick=not jsonl)
 
-    try:
-        return asyncio.run(main())
-    except KeyboardInterrupt:
-        return 0
+    with acquire_ownership(db_path):
+        try:
+            return asyncio.run(main())
+        except KeyboardInterrupt:
+            return 0

@@ -61,7 +61,7 @@ from telegram.constants import BotCommandLimit, PollLimit, ReactionEmoji
 from tests.loopback import serve_on_loopback, wait_for
 from tests.sliding_window import SlidingWindow, most_in_any_window
 
-TOKEN = "123456:TEST-token"
+TOKEN = "123456:TEST-token-of-the-fake-telegram-server"   # shaped like a real one: start-up checks it
 BOT = {"id": 123456, "is_bot": True, "first_name": "StudyBot", "username": "StudyBot",
        "can_join_groups": True, "can_read_all_group_messages": True, "supports_inline_queries": True}
 ALLOWED_TAGS = {"b", "strong", "i", "em", "u", "ins", "s", "strike", "del", "code", "pre", "a",

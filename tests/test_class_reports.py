@@ -58,4 +58,4 @@ async def test_the_teacher_exports_results_and_lists_reported_questions(chat, db
     assert "kn-htqt-nen-tang\t1 report(s)" in listed.stdout and "sai đáp án" in listed.stdout
     missing = studybot("report", "--chat", "telegram:1", "--csv", str(out), "--db", str(db_path),
                        "--config", str(tmp_path / "none.yaml"))
-    assert missing.returncode == 1 and "no chat" in missing.stderr
+    assert missing.returncode == 2 and "no chat" in missing.stderr

@@ -136,8 +136,10 @@ def test_check_command_exits_1_and_loading_fails_without_a_traceback(course_dir)
         load_course(course_dir)
     assert len(error.value.problems) == 2
     run = studybot("console", "--jsonl", "--content", str(course_dir), "--db", str(course_dir / "x.db"))
-    assert run.returncode == 1 and "Traceback" not in run.stderr
-    assert "related: 'khong-co' is not a concept id" in run.stderr
+    assert run.returncode == 2 and "Traceback" not in run.stderr
+    assert run.stderr.count("\n") == 1                     # start-up: one line, the first problem
+    assert f"content: {course_dir}: 2 problems, the first: concepts/mini.yaml: " in run.stderr
+    assert "run `studybot content check" in run.stderr
 
 
 def test_poll_limits_are_flagged_not_rejected(course_dir):

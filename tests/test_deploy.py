@@ -1,4 +1,5 @@
-"""Deployment files: the compose file parses and keeps the scores on a named volume."""
+"""Deployment files: the compose file parses, keeps the scores on a named volume and checks the
+bot's health (tests/test_heartbeat.py runs that check)."""
 
 import yaml
 
@@ -12,6 +13,7 @@ def test_compose_runs_the_bot_with_env_file_and_a_named_volume():
     volume, mount = service["volumes"][0].split(":")
     assert mount == "/data" and volume in compose["volumes"]
     assert service["restart"] == "unless-stopped"
+    assert service["healthcheck"]["test"] == ["CMD", "studybot", "doctor", "--alive"]
 
 
 def test_the_image_runs_as_a_user_with_the_database_on_the_volume():

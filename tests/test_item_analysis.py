@@ -182,18 +182,18 @@ async def test_report_items_reads_the_class_from_the_database_and_writes_nothing
 async def test_report_items_refuses_a_missing_database_or_chat_without_creating_one(tmp_path, db_path):
     missing = tmp_path / "nothing" / "none.sqlite3"
     result = studybot("report", "--items", "--db", str(missing), "--config", str(tmp_path / "none.yaml"))
-    assert result.returncode == 1 and f"no database at {missing}" in result.stderr
+    assert result.returncode == 2 and f"no database at {missing}" in result.stderr
     assert not missing.parent.exists()
     await seed_class(db_path)
     other = studybot("report", "--items", "--chat", "telegram:1", "--db", str(db_path),
                      "--config", str(tmp_path / "none.yaml"))
-    assert other.returncode == 1 and "no chat 'telegram:1'" in other.stderr
+    assert other.returncode == 2 and "no chat 'telegram:1'" in other.stderr
     everything = studybot("report", "--items", "--db", str(db_path), "--config", settings_file(tmp_path))
     assert everything.returncode == 0 and "picks: 1961 2 · 1967 3 (right)" in everything.stdout
     nowhere = tmp_path / "no-such-folder" / "items.csv"
     unwritable = studybot("report", "--items", "--csv", str(nowhere), "--db", str(db_path),
                           "--config", settings_file(tmp_path))
-    assert unwritable.returncode == 1 and "Traceback" not in unwritable.stderr
+    assert unwritable.returncode == 2 and "Traceback" not in unwritable.stderr
     assert f"studybot: cannot write {nowhere}: No such file or directory" in unwritable.stderr
 
 

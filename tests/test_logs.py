@@ -2,7 +2,10 @@
 
 import logging
 
-from studybot.logs import FieldsFormatter
+import pytest
+
+from studybot.logs import FieldsFormatter, configure_logging
+from studybot.startup import StartupError
 
 
 async def test_each_event_logs_one_line_with_its_fields(chat, caplog):
@@ -30,3 +33,33 @@ def test_the_formatter_quotes_values_and_redacts_secrets():
     record.fields = {"chat": "a b", "outcome": "error"}
     line = FieldsFormatter(("123:SECRET",)).format(record)
     assert "123:SECRET" not in line and "/bot***/x" in line and 'chat="a b"' in line
+
+
+@pytest.fixture
+def restore_logging():
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+    yield
+    for handler in root.handlers:
+        if handler not in handlers:
+            handler.close()
+    root.handlers[:] = handlers
+    root.setLevel(level)
+
+
+def test_logs_can_go_to_a_file_instead_of_the_terminal(tmp_path, capsys, restore_logging):
+    log_file = tmp_path / "logs" / "studybot.log"
+    configure_logging("INFO", ("123:SECRET",), file=log_file)
+    logging.getLogger("bot.service").info("sent via /bot123:SECRET/x", extra={"fields": {"chat": "lop"}})
+    logging.getLogger("bot.service").debug("not at INFO")
+    assert capsys.readouterr().err == ""
+    lines = log_file.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 and lines[0].endswith(" INFO bot.service sent via /bot***/x chat=lop")
+
+
+def test_a_log_file_that_cannot_be_opened_is_one_line(tmp_path, restore_logging):
+    (tmp_path / "logs").write_text("a file where the folder should be")
+    with pytest.raises(StartupError) as error:
+        configure_logging("INFO", (), file=tmp_path / "logs" / "studybot.log")
+    assert error.value.lines[0].startswith(f"log file: {tmp_path}/logs/studybot.log cannot be opened for "
+                                           f"writing (")

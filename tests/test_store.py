@@ -84,7 +84,9 @@ async def test_backup_writes_a_consistent_copy_while_the_bot_has_it_open(db_path
     copy = sqlite3.connect(tmp_path / "copy.sqlite3")
     assert copy.execute("SELECT display_name FROM users").fetchall() == [("An",)]
     assert copy.execute("PRAGMA integrity_check").fetchone() == ("ok",)
-    assert studybot("db", "backup", str(tmp_path / "x"), "--db", str(tmp_path / "missing")).returncode == 1
+    missing = studybot("db", "backup", str(tmp_path / "x"), "--db", str(tmp_path / "missing"))
+    assert missing.returncode == 2 and "no database at" in missing.stderr
+    assert not (tmp_path / "missing").exists() and not (tmp_path / "x").exists()
 
 
 def test_a_killed_bot_keeps_every_answer_it_acknowledged(tmp_path):

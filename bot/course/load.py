@@ -6,6 +6,7 @@ item id and the field, all at once, never as a traceback.
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Any
 
@@ -49,8 +50,12 @@ class _Reader:
             reason = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             self.problem(rel, "", "", f"not valid YAML: {where}{reason}")
             return []
-        except (OSError, UnicodeDecodeError) as exc:
+        except UnicodeDecodeError as exc:
             self.problem(rel, "", "", f"cannot be read: {exc}")
+            return []
+        except OSError as exc:
+            self.problem(rel, "", "", f"cannot be read ({exc.strerror}); make it a readable file "
+                                      f"for the user running studybot (uid {os.geteuid()})")
             return []
         if data is None:
             return []
@@ -237,13 +242,33 @@ def read_course(root: Path) -> tuple[Course, list[Problem]]:
     if not root.is_dir():
         reader.problem(str(root), "", "", "content directory not found")
         return course, reader.problems
+    if _yaml_files(reader, root, str(root)) is None:
+        return course, reader.problems
     _read_sources(reader, course)
     _read_topics(reader, course)
-    for path in sorted((root / "concepts").glob("*.yaml")):
+    for path in _yaml_files(reader, root / "concepts", "concepts/") or []:
         _read_concepts(reader, course, path)
-    for path in sorted((root / "questions").glob("*.yaml")):
+    for path in _yaml_files(reader, root / "questions", "questions/") or []:
         _read_questions(reader, course, path)
     return course, reader.problems
+
+
+def _yaml_files(reader: _Reader, folder: Path, label: str) -> list[Path] | None:
+    """The folder's YAML files, or None after noting why the folder cannot be listed (a folder
+    that cannot be read must never pass as an empty one: no quiz, no daily, no error)."""
+    try:
+        names = os.listdir(folder)
+    except FileNotFoundError:
+        reader.problem(label, "", "", "folder is missing (content/README.md shows the layout)")
+        return None
+    except NotADirectoryError:
+        reader.problem(label, "", "", "must be a folder of YAML files, not a file")
+        return None
+    except OSError as exc:
+        reader.problem(label, "", "", f"folder cannot be read ({exc.strerror}); make it readable "
+                                      f"by the user running studybot (uid {os.geteuid()})")
+        return None
+    return sorted(folder / name for name in names if name.endswith(".yaml"))
 
 
 def load_course(root: Path) -> Course:

@@ -1,4 +1,7 @@
-"""`studybot db backup PATH`: a consistent copy through SQLite's online backup API."""
+"""`studybot db backup PATH`: a consistent copy through SQLite's online backup API.
+
+It only reads the source (never creates it) and is safe while the bot runs.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +9,30 @@ import sqlite3
 from pathlib import Path
 
 
-def backup_database(source: Path, target: Path) -> tuple[int, str]:
-    """(exit code, one line for the operator)."""
-    if not source.exists():
-        return 1, f"no database at {source}"
+class BackupError(Exception):
+    """The copy was not made; the message is one line for the operator."""
+
+
+def backup_database(source: Path, target: Path) -> None:
+    if not source.is_file():
+        raise BackupError(f"no database at {source}; check --db or STUDYBOT_DB (nothing was created)")
     if target.exists() and target.samefile(source):
-        return 1, "the backup must go to another file"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    src = sqlite3.connect(f"file:{source}?mode=ro", uri=True, timeout=30)
-    dst = sqlite3.connect(target)
+        raise BackupError("the backup must go to another file")
+    existed = target.exists()
     try:
-        src.backup(dst)
-    finally:
-        dst.close()
-        src.close()
-    return 0, f"backed up {source} to {target}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        src = sqlite3.connect(source.resolve().as_uri() + "?mode=ro", uri=True, timeout=30)
+        try:
+            dst = sqlite3.connect(target)
+            try:
+                src.backup(dst)
+            finally:
+                dst.close()
+        finally:
+            src.close()
+    except sqlite3.Error as error:
+        if not existed:
+            target.unlink(missing_ok=True)      # no half-made copy left to be taken for a backup
+        raise BackupError(f"cannot back up {source} to {target}: {error}") from None
+    except OSError as error:
+        raise BackupError(f"cannot write the backup {target}: {error.strerror}") from None

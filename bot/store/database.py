@@ -29,41 +29,38 @@ class Database:
         self._flusher: asyncio.Task | None = None
 
     @classmethod
-    async def open(cls, path: Path | str, synchronous: str = "FULL") -> "Database":
+    async def open(cls, path: Path | str, synchronous: str = "FULL", read_only: bool = False) -> "Database":
+        """The database, created and migrated as needed. `read_only` (for tools such as reports)
+        opens an existing file without creating, migrating or writing anything
+        (FileNotFoundError if it is absent). While the bot runs, its -wal file holds the latest
+        commits and is read with them; a database at rest (no -wal) is opened immutable, so that
+        reading leaves no -wal or -shm file beside it."""
         path = Path(path)
-        if str(path) != ":memory:":
-            path.parent.mkdir(parents=True, exist_ok=True)
-        conn = await aiosqlite.connect(path, isolation_level=None)
+        if read_only:
+            if not path.is_file():
+                raise FileNotFoundError(path)
+            mode = "ro" if path.with_name(path.name + "-wal").exists() else "ro&immutable=1"
+            conn = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
+                                           isolation_level=None)
+        else:
+            if str(path) != ":memory:":
+                path.parent.mkdir(parents=True, exist_ok=True)
+            conn = await aiosqlite.connect(path, isolation_level=None)
         try:
             conn.row_factory = aiosqlite.Row
-            await conn.execute("PRAGMA journal_mode=WAL")
-            await conn.execute(f"PRAGMA synchronous={synchronous}")
             await conn.execute("PRAGMA busy_timeout=5000")
-            await conn.execute("PRAGMA foreign_keys=ON")
+            if not read_only:
+                await conn.execute("PRAGMA journal_mode=WAL")
+                await conn.execute(f"PRAGMA synchronous={synchronous}")
+                await conn.execute("PRAGMA foreign_keys=ON")
             db = cls(conn, path)
-            await db.migrate()
+            if not read_only:
+                await db.migrate()
         except BaseException:
             await conn.close()
             raise
         return db
 
-    @classmethod
-    async def open_read_only(cls, path: Path | str) -> "Database":
-        """For reports: never creates, migrates or writes the file (FileNotFoundError if absent).
-
-        While the bot runs, its -wal file holds the latest commits and is read with them. A
-        database at rest (no -wal) is opened immutable, so that reading does not leave the
-        -wal and -shm files SQLite would otherwise create beside it.
-        """
-        path = Path(path)
-        if not path.is_file():
-            raise FileNotFoundError(path)
-        wal = path.with_name(path.name + "-wal")
-        mode = "ro" if wal.exists() else "ro&immutable=1"
-        conn = await aiosqlite.connect(f"{path.resolve().as_uri()}?mode={mode}", uri=True,
-                                       isolation_level=None)
-        conn.row_factory = aiosqlite.Row
-        return cls(conn, path)
 
     async def close(self) -> None:
         if self._flusher is not None:

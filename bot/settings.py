@@ -1,4 +1,4 @@
-"""The core's settings: quiz timings, round sizes and daily defaults."""
+"""The core's settings: quiz timings, round sizes, daily defaults and spaced review."""
 
 from __future__ import annotations
 
@@ -19,3 +19,10 @@ class Settings:
     reveal_before_minutes: int = 60     # the daily reveal comes this long before the next post
     min_topic_answers: int = 3          # answers in a topic before /me calls it weak
     language: str = "vi"                # the bot's messages where a chat has not chosen
+    review_retention: float = 0.9       # FSRS desired retention: reviews come when recall falls to this
+    review_easy_seconds: int = 8        # a right review answer this fast rates Easy
+    review_hard_seconds: int = 30       # a right review answer slower than this rates Hard
+    review_typed_extra_seconds: int = 10  # typing takes longer than pressing: added to both
+    review_fuzz: bool = True            # spread due days a little, as FSRS does (seeded by core.rng)
+    review_day_starts_hour: int = 4     # a study day runs from 04:00 to 04:00 in the student's zone
+    review_nudge_time: str = "20:00"    # /review on without a time

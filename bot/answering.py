@@ -15,6 +15,7 @@ from bot.quiz.answers import typed_answer_is_correct
 from bot.quiz.messages import option_label
 from bot.quiz.scoring import daily_points, quiz_points
 from bot.replies import Reply
+from bot.review.deck import add_missed
 from bot.store import people, quiz_store
 from bot.store.quiz_store import Asked, NewAnswer
 from bot.text import plain
@@ -63,6 +64,8 @@ async def record(core: Core, user: User, chat: Chat, asked: Asked, option: int |
                   week_key(now, timezone), month_key(now, timezone)))
     if not inserted:
         return Outcome([_private(user, tr("answer.twice"))], False)
+    if not correct:
+        await add_missed(core, user_id, asked.question_id, "daily" if asked.daily_day else "quiz", now, timezone)
     chosen = "" if option is None else f" ({option_label(asked.presented, option)})"
     text = tr("answer.right", chosen=chosen, points=points) if correct else tr("answer.wrong", chosen=chosen)
     return Outcome([_private(user, text)], True)

@@ -15,6 +15,7 @@ ALIASES = {
     "thongke": "stats",
     "baoloi": "report",
     "a": "answer", "traloi": "answer",
+    "ontap": "review", "onlai": "review",
 }
 
 # Commands whose answer depends on admin rights: always, or only with one of these first words.

@@ -18,6 +18,7 @@ COMMANDS = (
     ("top", "week"),
     ("me", ""),
     ("daily", "on 08:00"),
+    ("review", "on 20:00"),
     ("answer", "1995"),
     ("report", "ls-asean-1967"),
     ("lang", "en"),

@@ -20,8 +20,9 @@ from bot.help import help_reply, lang_reply, topics_reply
 from bot.i18n import catalog
 from bot.normalize import fold
 from bot.quiz import game
+from bot.review import nudges, session as review
 from bot.replies import Reply
-from bot.store import daily_store, people, quiz_store
+from bot.store import daily_store, people, quiz_store, review_store
 from bot.text import plain, shorten
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class StudyBot:
             "daily": daily.daily_command,
             "stats": class_reports.stats_reply, "report": class_reports.report_command,
             "reports": class_reports.reports_reply,
+            "review": review.review_command,
         }
 
     async def handle(self, event: Event) -> list[Reply]:
@@ -106,6 +108,8 @@ class StudyBot:
             return [define_by_id(tr, self.core.course, rest)]
         if kind == "r":
             return await class_reports.report_press(self.core, press, rest)
+        if kind == "v":
+            return await review.review_press(self.core, press, rest)
         if kind == "a":
             asked_id, _, option = rest.partition(":")
             if asked_id.isdigit() and option.isdigit():
@@ -119,13 +123,17 @@ class StudyBot:
         return await self._typed_answer(typed.user, typed.chat, typed.text[:MAX_ARGS], explicit=False)
 
     async def _typed_answer(self, user: User, chat: Chat, text: str, explicit: bool) -> list[Reply]:
-        """A typed message answers the chat's open typed quiz question; /answer also a daily one."""
+        """A typed message answers the chat's open typed quiz question; /answer also a daily one;
+        in a private chat without one, the review question shown there."""
         core = self.core
         chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
         open_typed = [a for a in await quiz_store.open_asked_in_chat(core.db, chat_id)
                       if a.presented.typed and (explicit or a.daily_day is None)]
         open_typed.sort(key=lambda a: a.daily_day is not None)   # a quiz question first
         if not open_typed:
+            reviewed = await review.typed_answer(core, user, chat, text)
+            if reviewed is not None:
+                return reviewed
             if explicit:
                 return [Reply(plain((await core.tr(chat_id))("typed.none_open")), to=user)]
             return []
@@ -154,10 +162,13 @@ class StudyBot:
         return chat, await self.handle(Press(user, chat, f"a:{row[1]}:{option}"))
 
     async def pause_daily(self, chat: Chat, reason: str) -> None:
-        """The platform refuses to deliver to this chat: stop posting there until /daily on."""
+        """The platform refuses to deliver to this chat: stop posting there until /daily on,
+        and stop review nudges to it (a student who blocked the bot) until /review on."""
         core = self.core
         chat_id = await people.ensure_chat(core.db, chat, core.clock.now())
         await daily_store.pause_schedule(core.db, chat_id, reason[:200], core.clock.now())
+        if await review_store.disable_nudges_to(core.db, chat_id, core.clock.now()):
+            log.warning("review nudges to %s turned off: %s", chat.key, reason)
         log.warning("daily schedule of %s paused: %s", chat.key, reason)
 
     def complete_terms(self, prefix: str, limit: int = 25) -> list[str]:
@@ -178,7 +189,8 @@ class StudyBot:
                 for c in core.index.complete(query[:MAX_ARGS], limit)]
 
     async def run_due(self) -> None:
-        """Reveal what is due, move rounds on, post daily questions; push it all out."""
+        """Reveal what is due, move rounds on, post daily questions, nudge students to review;
+        push it all out."""
         core = self.core
         for asked in await quiz_store.due_asked(core.db, core.clock.now() - core.grace):
             try:
@@ -195,3 +207,7 @@ class StudyBot:
             await daily.post_due(core)
         except Exception:
             log.exception("failed to post daily questions")
+        try:
+            await nudges.send_due(core)
+        except Exception:
+            log.exception("failed to send review nudges")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.course.model import Course, Question
 from bot.i18n import Catalog
 from bot.quiz.present import Presented, correct_answer_text
@@ -19,6 +21,16 @@ def answer_button_id(asked_id: int, option: int) -> str:
 
 def question_reply(course: Course, asked_id: int, question: Question, presented: Presented,
                    header: str, open_seconds: int, typed_hint: str) -> Reply:
+    text, buttons = question_body(course, question, presented, header, typed_hint,
+                                  lambda n: answer_button_id(asked_id, n))
+    card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
+                        question.explanation, open_seconds)
+    return Reply(text, buttons, question=card)
+
+
+def question_body(course: Course, question: Question, presented: Presented, header: str, typed_hint: str,
+                  button_id: Callable[[int], str]) -> tuple[Rich, tuple[Button, ...]]:
+    """A question's text and answer buttons (none for a typed answer); `button_id` names option n."""
     topic = course.topics.get(question.topic)
     lines: list[Rich | str] = [
         italic(header + (f" · {topic.title}" if topic else "")),
@@ -26,15 +38,13 @@ def question_reply(course: Course, asked_id: int, question: Question, presented:
     ]
     if question.type in ("choice", "order"):
         lines += [f"{LETTERS[n]}. {option}" for n, option in enumerate(presented.options)]
-        buttons = tuple(Button(answer_button_id(asked_id, n), LETTERS[n]) for n in range(len(presented.options)))
+        buttons = tuple(Button(button_id(n), LETTERS[n]) for n in range(len(presented.options)))
     elif question.type == "true_false":
-        buttons = tuple(Button(answer_button_id(asked_id, n), label) for n, label in enumerate(presented.options))
+        buttons = tuple(Button(button_id(n), label) for n, label in enumerate(presented.options))
     else:
         lines.append(italic(typed_hint))
         buttons = ()
-    card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
-                        question.explanation, open_seconds)
-    return Reply(join(lines), buttons, question=card)
+    return join(lines), buttons
 
 
 def option_label(presented: Presented, option: int) -> str:

@@ -34,6 +34,16 @@ def next_nudge(after: datetime, nudge_time: str, timezone: str) -> datetime:
     raise AssertionError("unreachable")
 
 
+def latest_nudge(at: datetime, nudge_time: str, timezone: str) -> datetime:
+    """The last local `nudge_time` at or before `at`."""
+    today = at.astimezone(zone(timezone)).date()
+    for offset in range(3):
+        instant = post_instant(today - timedelta(days=offset), nudge_time, timezone)
+        if instant <= at:
+            return instant
+    raise AssertionError("unreachable")
+
+
 def days_until(now: datetime, due: datetime, timezone: str, starts_hour: int) -> int:
     """Study days from now to a due instant: 0 today, 1 tomorrow."""
     return max(0, (study_day(due, timezone, starts_hour) - study_day(now, timezone, starts_hour)).days)

@@ -6,6 +6,7 @@ from bot.core import Core
 from bot.events import Command, Press, User
 from bot.periods import week_key
 from bot.replies import Reply
+from bot.review import memory
 from bot.store import people, reports_store
 from bot.text import Rich, bold, italic, join, plain
 
@@ -31,6 +32,7 @@ async def stats_reply(core: Core, command: Command) -> list[Reply]:
             lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
         lines.append(tr("stats.none"))
+    lines += await memory.class_lines(core, tr, chat_id, now)
     return [Reply(join(lines))]
 
 

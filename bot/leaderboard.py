@@ -8,6 +8,7 @@ from bot.i18n import Catalog
 from bot.normalize import fold
 from bot.periods import period_key, week_key
 from bot.replies import Reply
+from bot.review import memory
 from bot.store import people, quiz_store, scores
 from bot.store.scores import Streak
 from bot.text import Rich, bold, italic, join, plain
@@ -114,4 +115,6 @@ async def me_reply(core: Core, command: Command) -> list[Reply]:
             f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
             + tr("me.weak_count", correct=w.correct, answers=w.answers) for w in weak)
         lines.append(plain(tr("me.weak")) + shown)
+    if not command.chat.is_group:         # review is private: its figures only in a private chat
+        lines += await memory.me_lines(core, tr, user_id, chat_id, now)
     return [Reply(join(lines))]

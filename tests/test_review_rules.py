@@ -7,7 +7,7 @@ import fsrs.scheduler
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 
-from bot.review.days import days_until, next_nudge, review_streak, study_day, study_day_end
+from bot.review.days import days_until, latest_nudge, next_nudge, review_streak, study_day, study_day_end
 from bot.review.grading import AWAY_SECONDS, grade
 from bot.review.items import concept_item, question_for, question_item, questions_of, topic_of
 from bot.review.scheduling import Memory, dump_state, fuzz_range, fuzzed_days, load_state
@@ -122,6 +122,9 @@ def test_next_nudge_keeps_the_local_time_across_daylight_saving():
     assert nudge == datetime.fromisoformat("2026-03-29T20:00:00+02:00")       # summer time
     assert next_nudge(nudge, "20:00", zone) == datetime.fromisoformat("2026-03-30T20:00:00+02:00")
     assert next_nudge(nudge - timedelta(seconds=1), "20:00", zone) == nudge
+    assert latest_nudge(nudge, "20:00", zone) == nudge
+    assert latest_nudge(nudge - timedelta(seconds=1), "20:00", zone) == \
+        datetime.fromisoformat("2026-03-28T20:00:00+01:00")
 
 
 def test_review_streak_counts_days_in_a_row_ending_today_or_yesterday():

@@ -209,6 +209,14 @@ class DiscordAdapter:
             args = " ".join(p for p in ((action.value if action else None), value) if p)
             await adapter._handle(interaction, adapter._command(interaction, "daily", args))
 
+        @tree.command(name="review", description=DESCRIPTIONS["review"][:100])
+        @app_commands.describe(action="on, off hoặc tz (để trống: ôn các thẻ đến hạn)", value="giờ HH:MM hoặc múi giờ")
+        @app_commands.choices(action=[app_commands.Choice(name=a, value=a) for a in ("on", "off", "tz")])
+        async def review(interaction: discord.Interaction, action: app_commands.Choice[str] | None = None,
+                         value: str | None = None):
+            args = " ".join(p for p in ((action.value if action else None), value) if p)
+            await adapter._handle(interaction, adapter._command(interaction, "review", args))
+
         @tree.command(name="answer", description=DESCRIPTIONS["answer"][:100])
         async def answer(interaction: discord.Interaction, text: str):
             await adapter._handle(interaction, adapter._command(interaction, "answer", text))

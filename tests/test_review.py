@@ -433,3 +433,23 @@ async def test_a_concept_added_under_its_card_is_reviewed_through_the_questions_
     alone = next(c for c in real_course.concepts.values() if not questions_citing(real_course, c.id))
     assert all(not b.id.startswith("v:") for b in (await room.say("An", f"/define {alone.term}"))[0].buttons)
     await context.__aexit__(None, None, None)
+
+
+async def test_the_desired_retention_comes_from_the_settings(mini_course, tmp_path):
+    intervals = {}
+    for retention in (0.8, 0.95):
+        room, context = await make_chat(mini_course, tmp_path / f"{retention}.sqlite3",
+                                        settings=Settings(review_fuzz=False, review_retention=retention))
+        library = Scheduler(desired_retention=retention, learning_steps=(), relearning_steps=(),
+                            enable_fuzzing=False)
+        question_id, when = await miss_in_group(room, "An", await room.say("An", "/quiz lien quan 1"))
+        card, _ = library.review_card(Card(card_id=0, due=when), Rating.Again, review_datetime=when)
+        await pushed(room, "2026-11-24T20:00:00+07:00")
+        shown = review_question(await room.say("An", "/review", private=True))
+        room.clock.move_to(room.clock.now() + timedelta(seconds=20))
+        card, _ = library.review_card(card, Rating.Good, review_datetime=room.clock.now())
+        await answer_review(room, "An", shown, True)
+        assert (await stored(room, "An"))[question_id][0] == card.due
+        intervals[retention] = card.due - card.last_review
+        await context.__aexit__(None, None, None)
+    assert intervals[0.8] > intervals[0.95]          # asking for more recall means reviewing sooner

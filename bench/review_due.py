@@ -126,7 +126,8 @@ async def run() -> dict[str, float]:
           f"max {max(query_ms):.1f} ms per 1,000 students due (goal < 50 ms)")
     print(f"  the whole nudge step (find, move on, send): median {median(step_ms):.1f} ms, "
           f"max {max(step_ms):.1f} ms per 1,000 students; {sent:,} nudges sent of {due_students:,} due")
-    detail = ", ".join(f"{name} {size / mib:.0f} MiB" for name, size in sorted(sizes.items()) if name != "added")
+    detail = ", ".join(f"{name} {size / mib:.0f} MiB" for name, size in sorted(sizes.items())
+                       if name != "added" and size >= mib) or "dbstat not available"
     print(f"  database size added by review: {sizes['added'] / mib:.0f} MiB "
           f"({sizes['added'] / (STUDENTS * CARDS_EACH):.0f} bytes a card; {detail}); file {file_size / mib:.0f} MiB")
     return {"query_ms": median(query_ms), "step_ms": median(step_ms), "added_mib": sizes["added"] / mib}

@@ -453,3 +453,17 @@ async def test_the_desired_retention_comes_from_the_settings(mini_course, tmp_pa
         intervals[retention] = card.due - card.last_review
         await context.__aexit__(None, None, None)
     assert intervals[0.8] > intervals[0.95]          # asking for more recall means reviewing sooner
+
+
+async def test_a_question_a_chat_can_still_answer_is_not_reviewed_until_revealed(room):
+    await miss_in_group(room, "An", await room.say("An", "/quiz lien quan 1"))   # the topic's one question
+    await room.wait(33)
+    room.clock.move_to(datetime.fromisoformat("2026-11-24T20:00:00+07:00"))
+    open_again = question_of(await room.say("Bình", "/quiz lien quan 1"))        # the group plays it now
+    held = texts(await room.say("An", "/review", private=True))
+    assert "⏸ Còn 1 thẻ đến hạn là câu hỏi một nhóm đang chờ trả lời" in held
+    assert "Đúng" not in held and (await room.db.fetchone("SELECT item FROM review_sessions")) is None
+    assert "Chính xác" in texts(await room.press("An", f"a:{open_again.question.asked_id}:{open_again.question.correct}"))
+    await room.wait(33)                                                           # revealed: reviewable
+    shown = review_question(await room.say("An", "/review", private=True))
+    assert question_in(room, shown).id == "kn-htqt-nen-tang"

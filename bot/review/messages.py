@@ -63,10 +63,10 @@ def feedback_reply(tr: Catalog, course: Course, question: Question, presented: P
 
 
 def end_reply(tr: Catalog, deck_size: int, next_count: int, next_day: date | None, nudge_time: str | None,
-              default_time: str) -> Reply:
+              default_time: str, held: int = 0) -> Reply:
     if deck_size == 0:
         return Reply(plain(tr("review.empty")))
-    lines: list[Rich | str] = [bold(tr("review.done"))]
+    lines: list[Rich | str] = [bold(tr("review.held", count=held) if held else tr("review.done"))]
     if next_day is not None:
         lines.append(tr("review.next", count=next_count, day=day_label(tr, next_day)))
     lines.append(italic(tr("review.nudge_state", time=nudge_time) if nudge_time

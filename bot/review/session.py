@@ -21,7 +21,7 @@ from bot.review.grading import grade
 from bot.review.items import question_for
 from bot.review.messages import end_reply, feedback_reply, question_reply, when_label
 from bot.review.scheduling import dump_state, load_state
-from bot.store import people, review_store
+from bot.store import people, quiz_store, review_store
 from bot.store.review_store import NewReview, Shown
 from bot.text import plain
 
@@ -96,33 +96,42 @@ def _day_end(core: Core, now: datetime, zone: str) -> datetime:
 
 
 async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> list[Reply]:
+    """The next due card as a question, else the end of the session. A card whose question a
+    chat can still answer waits: its review would reveal the answer (a daily question is open
+    for a day, and a group may be playing the question right now)."""
     zone = await deck.student_zone(core, user_id, chat_id)
     ends = _day_end(core, now, zone)
-    while cards := await review_store.due_cards(core.db, user_id, ends):
+    open_now = await quiz_store.open_question_ids(core.db)
+    held, last = 0, None
+    while cards := await review_store.due_cards(core.db, user_id, ends, after=last):
+        last = cards[-1]
         for card in cards:
             question = question_for(core.course, card.item, card.reviews)
             if question is None:
                 await review_store.set_aside(core.db, user_id, card.item, deck.SET_ASIDE)
                 continue
+            if question.id in open_now:
+                held += 1
+                continue
             presented = present(question, core.rng)
             turn = await review_store.show(core.db, user_id, chat_id, card.item, question.id,
                                            presented.options, presented.correct, now)
-            remaining = await review_store.count_due(core.db, user_id, ends)
+            remaining = await review_store.count_due(core.db, user_id, ends) - held
             return [question_reply(tr, core.course, turn, question, presented, remaining)]
-    return [await _end(core, tr, user_id, now, zone, ends)]
+    return [await _end(core, tr, user_id, zone, ends, held)]
 
 
-async def _end(core: Core, tr, user_id: int, now: datetime, zone: str, ends: datetime) -> Reply:
+async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: int) -> Reply:
     hour = core.settings.review_day_starts_hour
     deck_size = len(await review_store.deck_of(core.db, user_id))
     upcoming = await review_store.next_due(core.db, user_id, ends)
     next_day, next_count = None, 0
     if upcoming is not None and upcoming < deck.SET_ASIDE:
         next_day = study_day(upcoming, zone, hour)
-        next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour))
+        next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour), ends)
     nudge = await review_store.nudge_of(core.db, user_id)
     nudge_time = f"{nudge.nudge_time} ({nudge.timezone})" if nudge and nudge.enabled else None
-    return end_reply(tr, deck_size, next_count, next_day, nudge_time, core.settings.review_nudge_time)
+    return end_reply(tr, deck_size, next_count, next_day, nudge_time, core.settings.review_nudge_time, held)
 
 
 async def _answer(core: Core, user: User, chat: Chat, turn: int, option: int | None,

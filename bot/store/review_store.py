@@ -77,15 +77,23 @@ async def record_review(db: Database, review: NewReview) -> bool:
                           _review_params(review)) == 1
 
 
-async def due_cards(db: Database, user_id: int, before: datetime, limit: int = 20) -> list[StoredCard]:
-    rows = await db.fetchall(_CARD + "WHERE user_id = ? AND due < ? ORDER BY due, item LIMIT ?",
-                             (user_id, iso(before), limit))
+async def due_cards(db: Database, user_id: int, before: datetime, after: StoredCard | None = None,
+                    limit: int = 20) -> list[StoredCard]:
+    """Cards due before `before`, soonest first; a page starts after the card `after`."""
+    if after is None:
+        rows = await db.fetchall(_CARD + "WHERE user_id = ? AND due < ? ORDER BY due, item LIMIT ?",
+                                 (user_id, iso(before), limit))
+    else:
+        rows = await db.fetchall(
+            _CARD + "WHERE user_id = ? AND due < ? AND (due, item) > (?, ?) ORDER BY due, item LIMIT ?",
+            (user_id, iso(before), iso(after.due), after.item, limit))
     return [_card(r) for r in rows]
 
 
-async def count_due(db: Database, user_id: int, before: datetime) -> int:
-    row = await db.fetchone("SELECT COUNT(*) FROM review_cards WHERE user_id = ? AND due < ?",
-                            (user_id, iso(before)))
+async def count_due(db: Database, user_id: int, before: datetime, since: datetime | None = None) -> int:
+    """Cards due before `before` (and at or after `since`)."""
+    row = await db.fetchone("SELECT COUNT(*) FROM review_cards WHERE user_id = ? AND due < ? AND due >= ?",
+                            (user_id, iso(before), iso(since) if since else ""))
     return int(row[0])
 
 

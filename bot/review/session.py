@@ -123,7 +123,7 @@ async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> li
 
 async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: int) -> Reply:
     hour = core.settings.review_day_starts_hour
-    deck_size = len(await review_store.deck_of(core.db, user_id))
+    deck_size = await review_store.deck_size(core.db, user_id)
     upcoming = await review_store.next_due(core.db, user_id, ends)
     next_day, next_count = None, 0
     if upcoming is not None and upcoming < deck.SET_ASIDE:

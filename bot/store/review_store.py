@@ -104,6 +104,10 @@ async def next_due(db: Database, user_id: int, after: datetime) -> datetime | No
     return from_iso(row[0]) if row and row[0] else None
 
 
+async def deck_size(db: Database, user_id: int) -> int:
+    return int((await db.fetchone("SELECT COUNT(*) FROM review_cards WHERE user_id = ?", (user_id,)))[0])
+
+
 async def deck_of(db: Database, user_id: int) -> list[StoredCard]:
     return [_card(r) for r in await db.fetchall(_CARD + "WHERE user_id = ?", (user_id,))]
 

@@ -20,8 +20,8 @@ from bot.help import help_reply, lang_reply, topics_reply
 from bot.i18n import catalog
 from bot.normalize import fold
 from bot.quiz import game
-from bot.review import nudges, session as review
 from bot.replies import Reply
+from bot.review import nudges, session as review
 from bot.store import daily_store, people, quiz_store, review_store
 from bot.text import plain, shorten
 

@@ -2,7 +2,7 @@
 
 import asyncio
 
-from bench import answers, daily, leaderboard, search_threshold
+from bench import answers, daily, leaderboard, review_due, review_simulation, search_threshold
 
 
 def main() -> None:
@@ -13,6 +13,10 @@ def main() -> None:
     asyncio.run(leaderboard.run())
     print()
     asyncio.run(daily.run())
+    print()
+    asyncio.run(review_due.run())
+    print()
+    review_simulation.run()
 
 
 if __name__ == "__main__":

@@ -15,6 +15,7 @@ from bot.quiz.answers import typed_answer_is_correct
 from bot.quiz.messages import option_label
 from bot.quiz.scoring import daily_points, quiz_points
 from bot.replies import Reply
+from bot.review.deck import add_missed
 from bot.store import people, quiz_store
 from bot.turn import Turn
 
@@ -57,6 +58,9 @@ async def record(turn: Turn, asked: Asked, option: int | None, typed: str | None
                   week_key(now, timezone), month_key(now, timezone)))
     if not inserted:
         return refuse("answer.twice")
+    if not correct:                  # it joins the student's review deck (bot/review)
+        await add_missed(core, turn.user_id, asked.question_id, "daily" if asked.daily_day else "quiz",
+                         now, timezone)
     chosen = "" if option is None else f" ({option_label(asked.presented, option)})"
     text = tr("answer.right", chosen=chosen, points=points) if correct else tr("answer.wrong", chosen=chosen)
     return Outcome([turn.tell(text, verdict=True)], True)

@@ -1,10 +1,13 @@
-"""A concept as a card: term, definition, key points, related concepts and the source."""
+"""A concept as a card: term, definition, key points, related concepts and the source; under it,
+buttons to its related concepts and one to add it to the student's review deck."""
 
 from __future__ import annotations
 
 from bot.model.course import Concept, Course
 from bot.i18n import Catalog
 from bot.replies import Button, Reply
+from bot.review.items import questions_citing
+from bot.review.messages import add_button
 from bot.text import Rich, bold, italic, join, plain, shorten
 
 # Discord's message limit is 2000 and Telegram's 4096: stay under both, markup included.
@@ -45,4 +48,6 @@ def concept_card(tr: Catalog, course: Course, concept: Concept) -> Reply:
         body.append(shorten(concept.details, budget - 2))
     text = join(body + tail, sep="\n\n")
     buttons = tuple(define_button(c) for c in related[:MAX_RELATED_BUTTONS])
+    if questions_citing(course, concept.id):      # reviewed through the questions that cite it
+        buttons += (add_button(tr, concept.id),)
     return Reply(text, buttons)

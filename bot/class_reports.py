@@ -7,6 +7,7 @@ from bot.item_analysis import ItemStats, needing_attention
 from bot.item_report import item_statistics
 from bot.periods import week_key
 from bot.replies import Reply
+from bot.review import memory
 from bot.store import people, reports_store
 from bot.text import Rich, bold, italic, join
 from bot.turn import Args, Turn
@@ -33,6 +34,7 @@ async def stats_command(turn: Turn, args: Args) -> list[Reply]:
             lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
         lines.append(tr("stats.none"))
+    lines += await memory.class_lines(core, tr, chat_id, turn.now)
     attention = needing_attention(await item_statistics(core.db, core.course, chat_id), ATTENTION_SHOWN)
     if attention:
         lines.append(tr("stats.attention"))

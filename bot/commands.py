@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping
 
 from bot import class_reports, daily, define, help as help_replies, leaderboard, rounds, typed_answers
+from bot.review import session as review
 from bot.normalize import fold
 from bot.replies import Reply
 from bot.turn import Args, Turn
@@ -154,6 +155,9 @@ COMMANDS: tuple[Spec, ...] = (
          args=(Arg("action", "choice", choices=DAILY_ACTIONS, synonyms={
              "bat": "on", "tat": "off", "gio": "time", "muigio": "tz", "mui gio": "tz"}),
                Arg("value", "text"))),
+    Spec("review", review.review_command, aliases=("ontap", "onlai"), example="on 20:00",
+         args=(Arg("action", "choice", choices=("on", "off", "tz"), synonyms={
+             "bat": "on", "tat": "off", "muigio": "tz", "mui gio": "tz"}), Arg("value", "text"))),
     Spec("answer", typed_answers.answer_command, aliases=("a", "traloi"),
          args=(Arg("text", "text", required=True),), example="1995"),
     Spec("report", class_reports.report_command, aliases=("baoloi",), example="ls-asean-1967",

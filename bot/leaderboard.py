@@ -6,6 +6,7 @@ from bot.core import Core
 from bot.i18n import Catalog
 from bot.periods import period_key, week_key
 from bot.replies import Reply
+from bot.review import memory
 from bot.store import people, quiz_store, scores
 from bot.store.scores import Streak
 from bot.text import Rich, bold, italic, join, plain
@@ -102,4 +103,6 @@ async def me_command(turn: Turn, args: Args) -> list[Reply]:
             f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
             + tr("me.weak_count", correct=w.correct, answers=w.answers) for w in weak)
         lines.append(plain(tr("me.weak")) + shown)
+    if not turn.chat.is_group:         # review is private: its figures only in a private chat
+        lines += await memory.me_lines(core, tr, user_id, chat_id, turn.now)
     return [_personal(turn, join(lines))]

@@ -24,7 +24,8 @@ from bot.flood import NOTICE, OK, FloodGate
 from bot.i18n import Catalog, catalog
 from bot.normalize import fold
 from bot.replies import Reply
-from bot.store import daily_store, people, quiz_store
+from bot.review import nudges, session as review
+from bot.store import daily_store, people, quiz_store, review_store
 from bot.text import plain, shorten
 from bot.turn import Turn
 from bot.typed_answers import answer_typed
@@ -49,6 +50,7 @@ class StudyBot:
         self.flood = FloodGate(core.settings.flood_commands, core.settings.flood_seconds)
         self._buttons: dict[str, Callable[[Turn, str], Awaitable[list[Reply]]]] = {
             "d": self._define_press, "r": self._report_press, "a": self._answer_press,
+            "v": review.review_press,
         }
 
     # --- events --------------------------------------------------------------------------------
@@ -219,13 +221,14 @@ class StudyBot:
         now = core.clock.now()
         chat_id = await people.ensure_chat(core.db, chat, now)
         await daily_store.pause_schedule(core.db, chat_id, code, now)
+        await review_store.disable_nudges_to(core.db, chat_id, now)
         for asked in await quiz_store.open_asked_in_chat(core.db, chat_id):
             if not await quiz_store.discard_undelivered(core.db, asked.id):
                 await quiz_store.close_asked(core.db, asked.id, now)
         round_ = await quiz_store.running_round(core.db, chat_id)
         if round_ is not None:
             await quiz_store.end_round(core.db, round_.id, "stopped", now)
-        log.warning("%s is gone (%s): daily schedule paused, round ended", chat.key, code)
+        log.warning("%s is gone (%s): daily schedule and review nudges paused, round ended", chat.key, code)
 
     async def chat_moved(self, old: Chat, new: Chat) -> None:
         """The chat lives on under a new id: everything of the class moves with it."""
@@ -252,6 +255,10 @@ class StudyBot:
             await daily.post_due(core)
         except Exception:
             log.exception("failed to post daily questions")
+        try:
+            await nudges.send_due(core)
+        except Exception:
+            log.exception("failed to send review nudges")
 
     async def recover(self) -> None:
         """At start-up: questions queued before the last stop and never confirmed delivered are

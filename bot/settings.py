@@ -1,4 +1,4 @@
-"""The core's settings: quiz timings, round sizes and daily defaults."""
+"""The core's settings: quiz timings, round sizes, daily defaults and spaced review."""
 
 from __future__ import annotations
 
@@ -21,3 +21,10 @@ class Settings:
     private_standings: bool = False     # /top and /me for the asker alone (Discord: ephemeral)
     flood_commands: int = 5             # a user sending more commands than this ...
     flood_seconds: float = 10.0         # ... within this many seconds gets one notice, then silence
+    review_retention: float = 0.9       # FSRS desired retention: reviews come when recall falls to this
+    review_easy_seconds: int = 8        # a right review answer this fast rates Easy
+    review_hard_seconds: int = 30       # a right review answer slower than this rates Hard
+    review_typed_extra_seconds: int = 10  # typing takes longer than pressing: added to both
+    review_fuzz: bool = True            # spread due days a little, as FSRS does (seeded by core.rng)
+    review_day_starts_hour: int = 4     # a study day runs from 04:00 to 04:00 in the student's zone
+    review_nudge_time: str = "20:00"    # /review on without a time

@@ -13,6 +13,7 @@ from bot.cards import define_button
 from bot.define import define_reply
 from bot.model.play import Asked
 from bot.replies import Reply
+from bot.review import session as review
 from bot.store import quiz_store
 from bot.turn import Args, Turn
 
@@ -27,6 +28,10 @@ async def answer_typed(turn: Turn, text: str, explicit: bool = False,
                        answer_to: int | None = None) -> list[Reply]:
     text = text[:MAX_TEXT]
     asked = await _target(turn, explicit, answer_to)
+    if asked is None and answer_to is None and not turn.chat.is_group:
+        reviewed = await review.typed_answer(turn.core, turn.user, turn.chat, text)
+        if reviewed is not None:         # the review question shown in this private chat
+            return reviewed
     if asked is None:
         if answer_to is not None:
             return [turn.aside(turn.tr("press.question_gone"))]

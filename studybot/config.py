@@ -55,6 +55,18 @@ def _whole(low: int, high: int) -> Callable[[Any], int]:
     return check
 
 
+def _fraction(low: float, high: float) -> Callable[[Any], float]:
+    def check(value: Any) -> float:
+        if isinstance(value, bool):
+            raise ValueError
+        number = float(value)
+        if not low <= number <= high:
+            raise ValueError
+        return number
+    check.accepts = f"a number from {low} to {high}"
+    return check
+
+
 def _choice(*options: str) -> Callable[[Any], str]:
     def check(value: Any) -> str:
         text = str(value).strip()
@@ -128,6 +140,7 @@ SCHEMA: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "quiz.seconds": ("STUDYBOT_QUIZ_SECONDS", _whole(5, 600)),
     "quiz.grace_seconds": ("STUDYBOT_QUIZ_GRACE_SECONDS", _whole(0, 30)),
     "quiz.round_size": ("STUDYBOT_ROUND_SIZE", _whole(1, 20)),
+    "review.retention": ("STUDYBOT_REVIEW_RETENTION", _fraction(0.7, 0.97)),
     "language": ("STUDYBOT_LANGUAGE", _choice(*LANGUAGES)),
     "log_level": ("STUDYBOT_LOG_LEVEL", _choice(*LOG_LEVELS)),
     "telegram.base_url": ("TELEGRAM_BASE_URL", _url),
@@ -254,6 +267,7 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
         question_seconds=values.get("quiz.seconds", defaults.question_seconds),
         grace_seconds=values.get("quiz.grace_seconds", defaults.grace_seconds),
         round_size=values.get("quiz.round_size", defaults.round_size),
+        review_retention=values.get("review.retention", defaults.review_retention),
         default_timezone=values.get("timezone", defaults.default_timezone),
         daily_time=values.get("daily_time", defaults.daily_time),
         language=values.get("language", defaults.language),

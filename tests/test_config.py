@@ -19,6 +19,7 @@ def test_the_example_file_is_valid_and_means_the_defaults(tmp_path):
     config = load_config(ROOT / "studybot.example.yaml", environ={}, dotenv=tmp_path / "none")
     assert config.settings.question_seconds == 30 and config.settings.daily_time == "08:00"
     assert config.settings.default_timezone == "Asia/Ho_Chi_Minh" and config.language == "vi"
+    assert config.settings.review_retention == 0.9
 
 
 @pytest.mark.parametrize("text, message", [
@@ -28,6 +29,8 @@ def test_the_example_file_is_valid_and_means_the_defaults(tmp_path):
     ("daily_time: 8:30\n", 'daily_time: must be a time "HH:MM" in quotes'),
     ("timezone: Mars/Base\n", "timezone: must be an IANA time zone"),
     ("language: fr\n", "language: must be one of vi, en"),
+    ("review:\n  retention: 0.99\n", "review.retention: must be a number from 0.7 to 0.97 (got 0.99)"),
+    ("review:\n  retention: lots\n", "review.retention: must be a number from 0.7 to 0.97 (got 'lots')"),
     ("telegram:\n  token: 123:ABC\n", "telegram.token: tokens go in the environment or .env"),
     ("- a list\n", "must be a mapping of settings"),
     ("quiz: [\n", "not valid YAML"),
@@ -43,6 +46,7 @@ def test_environment_beats_the_file_and_dotenv_supplies_tokens(tmp_path):
     config = config_with(tmp_path, "quiz:\n  seconds: 45\n", environ={"STUDYBOT_QUIZ_SECONDS": "20"},
                          dotenv="TELEGRAM_BOT_TOKEN='123:secret'\n# a comment\n")
     assert config.settings.question_seconds == 20
+    assert config_with(tmp_path, "review:\n  retention: 0.85\n").settings.review_retention == 0.85
     assert config.sources["quiz.seconds"] == "STUDYBOT_QUIZ_SECONDS"
     assert config.telegram_token == "123:secret"
     assert redact("url /bot123:secret/getMe", config) == "url /bot***/getMe"

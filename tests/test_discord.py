@@ -127,6 +127,14 @@ async def test_daily_on_needs_manage_server(dc):
     assert tuple(row) == ("08:30", 1)
 
 
+async def test_review_in_a_server_only_says_where_it_happens_and_only_to_the_member(dc):
+    fake, bot, _ = dc
+    await fake.slash(AN, "An", "review", action="on", value="20:00")
+    hint = await fake.wait_for(lambda f: [m for m in f.messages if "tin nhắn riêng" in visible(m)])
+    assert hint[0]["ephemeral"] is True and len(fake.messages) == 1
+    assert (await bot.core.db.fetchone("SELECT COUNT(*) FROM review_nudges"))[0] == 0
+
+
 async def test_a_member_named_everyone_pings_nobody(dc):
     fake, _, _ = dc
     await fake.slash(21, "**@everyone**", "me")

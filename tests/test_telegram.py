@@ -318,3 +318,25 @@ def test_the_adapter_judges_telegram_poll_limits_itself(real_course):
         shown = present(question, random.Random(1))
         card = QuestionCard(1, question.prompt, shown.options, shown.correct, question.explanation, 30)
         assert fits_quiz_poll(card) == (not poll_overflows(question)), question.id
+
+
+async def test_review_runs_in_the_private_chat_from_nudge_to_answer(tg):
+    fake, bot, clock = tg
+    fake.type(AN, AN, "An", "/review on 20:00")                   # a private chat: its id is the user's
+    await fake.wait_for(lambda f: any("Đã bật nhắc ôn tập" in t for t in texts(f)))
+    fake.type(GROUP, AN, "An", "/quiz lien quan 1")
+    kind, call = (await fake.wait_for(lambda f: questions_sent(f)))[0]
+    await answer(fake, bot, kind, call, AN, "An", right=False)
+    await until(lambda: _at_least(bot, 1), "the miss")
+    polls = len(fake.sent("sendPoll"))
+    clock.move_to(START + timedelta(days=1, hours=12))            # Tuesday 20:00
+    await bot.run_due()
+    nudge = await fake.wait_for(lambda f: [p for p in f.sent() if "Đến giờ ôn tập" in parse_html(p["text"])])
+    fake.press(AN, AN, "An", nudge[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    shown = await fake.wait_for(lambda f: [p for p in f.sent() if parse_html(p["text"]).startswith("🧠 Ôn tập ·")])
+    fake.press(AN, AN, "An", shown[0]["reply_markup"]["inline_keyboard"][0][0]["callback_data"])
+    await fake.wait_for(lambda f: any("Xong!" in t for t in texts(f)))
+    review = [p for p in fake.sent() if any(w in parse_html(p["text"]) for w in ("🧠", "Chính xác", "Chưa đúng. Đáp án", "Xong"))]
+    assert len(review) >= 3 and {int(p["chat_id"]) for p in review} == {AN}   # nothing in the group
+    assert len(fake.sent("sendPoll")) == polls                      # review questions are never polls
+    assert (await bot.core.db.fetchone("SELECT COUNT(*) FROM review_log WHERE source = 'review'"))[0] == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from bot.model.course import Course, Question
 from bot.i18n import Catalog
 from bot.model.play import AnswerRow, Presented, Standing
@@ -22,6 +24,18 @@ def question_reply(course: Course, asked_id: int, question: Question, presented:
                    answer_button: Button | None = None) -> Reply:
     """A question for the whole chat. A typed question says how to answer where the chat is
     (`typed_hint`) and may carry a button that opens a form to type in (`answer_button`)."""
+    text, buttons = question_body(course, question, presented, header, typed_hint,
+                                  lambda n: answer_button_id(asked_id, n))
+    if presented.typed and answer_button is not None:
+        buttons = (answer_button,)
+    card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
+                        question.explanation, open_seconds)
+    return Reply(text, buttons, question=card, game=True)
+
+
+def question_body(course: Course, question: Question, presented: Presented, header: str, typed_hint: str,
+                  button_id: Callable[[int], str]) -> tuple[Rich, tuple[Button, ...]]:
+    """A question's text and answer buttons (none for a typed answer); `button_id` names option n."""
     topic = course.topics.get(question.topic)
     lines: list[Rich | str] = [
         italic(header + (f" · {topic.title}" if topic else "")),
@@ -29,15 +43,13 @@ def question_reply(course: Course, asked_id: int, question: Question, presented:
     ]
     if question.type in ("choice", "order"):
         lines += [f"{LETTERS[n]}. {option}" for n, option in enumerate(presented.options)]
-        buttons = tuple(Button(answer_button_id(asked_id, n), LETTERS[n]) for n in range(len(presented.options)))
+        buttons = tuple(Button(button_id(n), LETTERS[n]) for n in range(len(presented.options)))
     elif question.type == "true_false":
-        buttons = tuple(Button(answer_button_id(asked_id, n), label) for n, label in enumerate(presented.options))
+        buttons = tuple(Button(button_id(n), label) for n, label in enumerate(presented.options))
     else:
         lines.append(italic(typed_hint))
-        buttons = (answer_button,) if answer_button else ()
-    card = QuestionCard(asked_id, question.prompt, presented.options, presented.correct,
-                        question.explanation, open_seconds)
-    return Reply(join(lines), buttons, question=card, game=True)
+        buttons = ()
+    return join(lines), buttons
 
 
 def option_label(presented: Presented, option: int) -> str:

@@ -184,4 +184,68 @@ UPDATE asked SET delivered_at = asked_at;
 UPDATE daily_schedules SET paused_reason = 'removed' WHERE paused_reason IS NOT NULL;
 """
 
-MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6]
+# Spaced review (bot/review/): each student's deck with its FSRS state, the review log, the
+# daily nudge a student chose and the item a review session shows, so a restart loses nothing.
+# Every change to a card is a review_log row; its trigger writes the card in the same statement,
+# and UNIQUE (user_id, item, reviews_before) refuses a second review computed from the same
+# state (a double press, two answers at once), as UNIQUE (asked_id, user_id) does for answers.
+MIGRATION_SPACED_REVIEW = """
+CREATE TABLE review_cards (
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    item TEXT NOT NULL,                -- 'q:<question id>' or 'c:<concept id>'
+    state TEXT NOT NULL,               -- the FSRS state, JSON (bot/review/scheduling.py)
+    due TEXT NOT NULL,                 -- when FSRS wants it reviewed (UTC, sortable)
+    reviews INTEGER NOT NULL DEFAULT 0,
+    lapses INTEGER NOT NULL DEFAULT 0, -- rated Again after an earlier review
+    PRIMARY KEY (user_id, item)
+) WITHOUT ROWID;
+CREATE INDEX review_cards_due ON review_cards (user_id, due);
+CREATE TABLE review_log (
+    id INTEGER PRIMARY KEY,
+    user_id INTEGER NOT NULL REFERENCES users (id),
+    item TEXT NOT NULL,
+    question_id TEXT NOT NULL,         -- the question that was asked
+    source TEXT NOT NULL CHECK (source IN ('review', 'quiz', 'daily')),
+    rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 4),   -- Again, Hard, Good, Easy
+    seconds REAL,                      -- from showing to answering, in a review session
+    reviewed_at TEXT NOT NULL,
+    day TEXT NOT NULL,                 -- the student's study day (local date)
+    reviews_before INTEGER NOT NULL,   -- the card's review count this review was computed from
+    state TEXT NOT NULL,               -- the FSRS state after it
+    due TEXT NOT NULL,
+    UNIQUE (user_id, item, reviews_before)
+);
+CREATE INDEX review_log_days ON review_log (user_id, source, day);
+CREATE TRIGGER review_log_keeps_cards AFTER INSERT ON review_log BEGIN
+    INSERT INTO review_cards (user_id, item, state, due, reviews, lapses)
+    VALUES (NEW.user_id, NEW.item, NEW.state, NEW.due, NEW.reviews_before + 1, 0)
+    ON CONFLICT (user_id, item) DO UPDATE SET
+        state = excluded.state, due = excluded.due, reviews = excluded.reviews,
+        lapses = review_cards.lapses + (NEW.rating = 1 AND NEW.reviews_before > 0);
+END;
+CREATE TABLE review_nudges (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id),
+    chat_id INTEGER NOT NULL REFERENCES chats (id),   -- the student's private chat with the bot
+    enabled INTEGER NOT NULL CHECK (enabled IN (0, 1)),
+    nudge_time TEXT NOT NULL,          -- HH:MM in the student's zone
+    timezone TEXT NOT NULL,
+    next_at TEXT NOT NULL,             -- the next nudge (UTC)
+    next_day_ends TEXT NOT NULL,       -- the end of that nudge's study day: cards due before it count
+    last_day TEXT,                     -- the study day of the last nudge sent
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX review_nudges_next ON review_nudges (next_at) WHERE enabled = 1;
+CREATE TABLE review_sessions (
+    user_id INTEGER PRIMARY KEY REFERENCES users (id),
+    chat_id INTEGER NOT NULL REFERENCES chats (id),   -- the private chat it runs in
+    turn INTEGER NOT NULL,             -- counts the items shown; an answer button names its turn
+    item TEXT,                         -- the card shown; NULL once answered
+    question_id TEXT,
+    options TEXT,                      -- JSON list as shown; [] for a typed answer
+    correct INTEGER,
+    shown_at TEXT
+);
+"""
+
+MIGRATIONS = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4, MIGRATION_5, MIGRATION_6,
+              MIGRATION_SPACED_REVIEW]

@@ -92,6 +92,12 @@ async def open_asked_in_chat(db: Database, chat_id: int) -> list[Asked]:
     return [_asked(r) for r in rows]
 
 
+async def open_question_ids(db: Database) -> set[str]:
+    """The questions some chat can still answer (a quiz question or a daily one not revealed)."""
+    rows = await db.fetchall("SELECT DISTINCT question_id FROM asked WHERE closed_at IS NULL")
+    return {r[0] for r in rows}
+
+
 async def due_asked(db: Database, before: datetime) -> list[Asked]:
     """Delivered questions whose time is up (an undelivered one is never revealed)."""
     rows = await db.fetchall(

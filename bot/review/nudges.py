@@ -1,0 +1,98 @@
+"""The daily nudge a student chose: `/review on 20:00`, `/review off`, `/review tz ZONE`, and
+sending the nudges that are due from the core's due-work step.
+
+A nudge is one private message a day, at the student's local time, only when a card is due
+that study day, and only to the private chat where the student turned it on (a platform cannot
+message someone who never opened a chat with the bot). Each nudge row carries its next instant,
+so a tick costs one indexed query however many students there are; a bot down over a nudge time
+sends it late the same study day, never twice, and skips a day that has ended.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+
+from bot.core import Core
+from bot.daily_schedule import parse_time
+from bot.events import Chat, User
+from bot.i18n import catalog
+from bot.periods import canonical_timezone, zone
+from bot.replies import Reply
+from bot.review.days import latest_nudge, next_nudge, study_day, study_day_end
+from bot.review.messages import nudge_reply
+from bot.store import people, review_store
+from bot.store.review_store import Nudge
+from bot.text import plain
+
+log = logging.getLogger(__name__)
+
+
+async def nudge_command(core: Core, user: User, chat: Chat, action: str, args: list[str]) -> list[Reply]:
+    """on [HH:MM] / off / tz ZONE, in the student's private chat."""
+    now = core.clock.now()
+    chat_id = await people.ensure_chat(core.db, chat, now)
+    user_id = await people.ensure_user(core.db, user, now)
+    tr = await core.tr(chat_id)
+    nudge = await review_store.nudge_of(core.db, user_id)
+    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, chat_id)
+    at = nudge.nudge_time if nudge else core.settings.review_nudge_time
+    enabled = nudge.enabled if nudge else False
+    if action == "on":
+        if args:
+            at = parse_time(args[0]) or ""
+            if not at:
+                return [Reply(plain(tr("review.bad_time")))]
+        enabled = True
+    elif action == "off":
+        enabled = False
+    elif action == "tz":
+        name = canonical_timezone(args[0] if args else "")
+        if name is None:
+            return [Reply(plain(tr("review.bad_zone")))]
+        timezone = name
+    upcoming = next_nudge(now, at, timezone)
+    await review_store.save_nudge(core.db, Nudge(
+        user_id, chat_id, enabled, at, timezone, upcoming,
+        study_day_end(upcoming, timezone, core.settings.review_day_starts_hour), None), now)
+    if not enabled:
+        text = tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at)
+        return [Reply(plain(text))]
+    local = upcoming.astimezone(zone(timezone))
+    return [Reply(plain(tr("review.nudge_set", time=at, zone=timezone,
+                           when=f"{tr.list('weekdays')[local.weekday()]} {local:%d/%m}")))]
+
+
+async def send_due(core: Core) -> int:
+    """Send every nudge whose time has come (once a study day, only with cards due); move each
+    to its next time. The moves are written before sending: a crash in between loses a nudge,
+    never sends two. Returns how many were sent."""
+    now = core.clock.now()
+    due = await review_store.due_nudges(core.db, now)
+    if not due:
+        return 0
+    hour = core.settings.review_day_starts_hour
+    moves, sends = [], []
+    for entry in due:
+        nudge = entry.nudge
+        # The nudge time just passed: the stored one, or a later one after a bot down for days.
+        latest = latest_nudge(now, nudge.nudge_time, nudge.timezone)
+        day = study_day(latest, nudge.timezone, hour).isoformat()
+        ends = study_day_end(latest, nudge.timezone, hour)
+        send = now < ends and nudge.last_day != day
+        if send and latest != nudge.next_at:
+            entry = replace(entry, cards_due=await review_store.count_due(core.db, nudge.user_id, ends))
+        send = send and entry.cards_due > 0
+        following = next_nudge(now, nudge.nudge_time, nudge.timezone)
+        moves.append((nudge.user_id, following, study_day_end(following, nudge.timezone, hour), day if send else None))
+        if send:
+            sends.append(entry)
+    await review_store.advance_nudges(core.db, moves, now)
+    for entry in sends:
+        try:
+            chat = Chat(entry.platform, entry.platform_chat_id, is_group=False)
+            tr = catalog(entry.language or core.settings.language)
+            await core.outbox.post(chat, [nudge_reply(tr, entry.cards_due)])
+        except Exception:
+            log.exception("failed to send the review nudge of user %s", entry.nudge.user_id)
+    return len(sends)

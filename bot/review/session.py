@@ -1,0 +1,179 @@
+"""/review in a private chat: the student's due cards one at a time, graded as they answer.
+
+The item shown (its card, question, option order and when it was shown) is a row, so a restart
+between showing and answering loses nothing; each item shown gets a new turn and its buttons
+name that turn, so a press on an older item, a second press or a typed answer after the
+session moved on changes nothing. In a group, /review only says privately where it happens.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.core import Core
+from bot.events import Chat, User
+from bot.quiz.answers import typed_answer_is_correct
+from bot.model.play import Presented
+from bot.quiz.present import present
+from bot.replies import Reply
+from bot.review import deck, nudges
+from bot.review.days import days_until, study_day, study_day_end
+from bot.review.grading import grade
+from bot.review.items import question_for
+from bot.review.messages import end_reply, feedback_reply, question_reply, when_label
+from bot.review.scheduling import dump_state, load_state
+from bot.store import people, quiz_store, review_store
+from bot.store.review_store import NewReview, Shown
+from bot.text import plain
+from bot.turn import Args, Turn
+
+MAX_TYPED = 200
+
+
+async def review_command(turn: Turn, args: Args) -> list[Reply]:
+    """/review: the due cards, in a private chat; on [HH:MM], off, tz ZONE set the daily nudge."""
+    if turn.chat.is_group:
+        return [turn.aside(turn.tr("review.private_only"))]
+    if args["action"] is None:
+        return await start(turn.core, turn.user, turn.chat)
+    return await nudges.nudge_command(turn.core, turn.user, turn.chat, args["action"],
+                                      (args["value"] or "").split())
+
+
+async def review_press(turn: Turn, rest: str) -> list[Reply]:
+    """Buttons "v:start" (under a nudge), "v:add:<concept>" (under a card), "v:<turn>:<option>"."""
+    if rest.startswith("add:"):
+        return await deck.add_concept(turn, rest[4:])
+    if turn.chat.is_group:
+        return [turn.aside(turn.tr("review.private_only"))]
+    if rest == "start":
+        return await start(turn.core, turn.user, turn.chat)
+    shown, _, option = rest.partition(":")
+    if shown.isdigit() and option.isdigit() and len(shown) < 19 and len(option) < 19:
+        return await _answer(turn.core, turn.user, turn.chat, int(shown), int(option), None)
+    return [turn.aside(turn.tr("press.stale"))]
+
+
+async def typed_answer(core: Core, user: User, chat: Chat, text: str) -> list[Reply] | None:
+    """A message typed in a private chat answers the review question shown there, if it wants a
+    typed answer; None when there is none (the message is then not about review)."""
+    if chat.is_group:
+        return None
+    now = core.clock.now()
+    chat_id = await people.ensure_chat(core.db, chat, now)
+    shown = await review_store.shown_to(core.db, await people.ensure_user(core.db, user, now))
+    if shown is None or shown.item is None or shown.options or shown.chat_id != chat_id:
+        return None
+    if not text.strip():
+        return [Reply(plain((await core.tr(chat_id))("typed.empty")), to=user)]
+    return await _answer(core, user, chat, shown.turn, None, text)
+
+
+async def start(core: Core, user: User, chat: Chat) -> list[Reply]:
+    """Show the item already before the student (after a restart too), else the next due one."""
+    now = core.clock.now()
+    chat_id = await people.ensure_chat(core.db, chat, now)
+    user_id = await people.ensure_user(core.db, user, now)
+    tr = await core.tr(chat_id)
+    shown = await review_store.shown_to(core.db, user_id)
+    if shown is not None and shown.item is not None and shown.question_id in core.course.questions:
+        # Shown again as it was (same option order), timed from now, with buttons of a new turn.
+        zone = await deck.student_zone(core, user_id, chat_id)
+        remaining = await review_store.count_due(core.db, user_id, _day_end(core, now, zone))
+        turn = await review_store.show(core.db, user_id, chat_id, shown.item, shown.question_id,
+                                       shown.options, shown.correct, now)
+        question = core.course.questions[shown.question_id]
+        presented = Presented(shown.question_id, shown.options, shown.correct)
+        return [question_reply(tr, core.course, turn, question, presented, max(remaining, 1))]
+    return await _next(core, tr, user_id, chat_id, now)
+
+
+def _day_end(core: Core, now: datetime, zone: str) -> datetime:
+    return study_day_end(now, zone, core.settings.review_day_starts_hour)
+
+
+async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> list[Reply]:
+    """The next due card as a question, else the end of the session. A card whose question a
+    chat can still answer waits: its review would reveal the answer (a daily question is open
+    for a day, and a group may be playing the question right now)."""
+    zone = await deck.student_zone(core, user_id, chat_id)
+    ends = _day_end(core, now, zone)
+    open_now = await quiz_store.open_question_ids(core.db)
+    held, last = 0, None
+    while cards := await review_store.due_cards(core.db, user_id, ends, after=last):
+        last = cards[-1]
+        for card in cards:
+            question = question_for(core.course, card.item, card.reviews)
+            if question is None:
+                await review_store.set_aside(core.db, user_id, card.item, deck.SET_ASIDE)
+                continue
+            if question.id in open_now:
+                held += 1
+                continue
+            presented = present(question, core.rng, (tr("quiz.true"), tr("quiz.false")))
+            turn = await review_store.show(core.db, user_id, chat_id, card.item, question.id,
+                                           presented.options, presented.correct, now)
+            remaining = await review_store.count_due(core.db, user_id, ends) - held
+            return [question_reply(tr, core.course, turn, question, presented, remaining)]
+    return [await _end(core, tr, user_id, zone, ends, held)]
+
+
+async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: int) -> Reply:
+    hour = core.settings.review_day_starts_hour
+    deck_size = await review_store.deck_size(core.db, user_id)
+    upcoming = await review_store.next_due(core.db, user_id, ends)
+    next_day, next_count = None, 0
+    if upcoming is not None and upcoming < deck.SET_ASIDE:
+        next_day = study_day(upcoming, zone, hour)
+        next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour), ends)
+    nudge = await review_store.nudge_of(core.db, user_id)
+    nudge_time = f"{nudge.nudge_time} ({nudge.timezone})" if nudge and nudge.enabled else None
+    return end_reply(tr, deck_size, next_count, next_day, nudge_time, core.settings.review_nudge_time, held)
+
+
+async def _answer(core: Core, user: User, chat: Chat, turn: int, option: int | None,
+                  typed: str | None) -> list[Reply]:
+    now = core.clock.now()
+    chat_id = await people.ensure_chat(core.db, chat, now)
+    user_id = await people.ensure_user(core.db, user, now)
+    tr = await core.tr(chat_id)
+    shown = await review_store.shown_to(core.db, user_id)
+    if shown is None or shown.item is None or shown.turn != turn or shown.chat_id != chat_id:
+        return [Reply(plain(tr("review.moved_on")), to=user)]
+    question = core.course.questions.get(shown.question_id)
+    presented = Presented(shown.question_id, shown.options, shown.correct)
+    if question is None:
+        await review_store.set_aside(core.db, user_id, shown.item, deck.SET_ASIDE)
+        return [Reply(plain(tr("review.question_gone"))), *await _next(core, tr, user_id, chat_id, now)]
+    if typed is not None:
+        correct = typed_answer_is_correct(question, typed.strip()[:MAX_TYPED])
+    elif not 0 <= option < len(shown.options):
+        return [Reply(plain(tr("answer.bad_option")), to=user)]
+    else:
+        correct = option == shown.correct
+    written = await _record(core, shown, question.id, correct, now, chat_id)
+    if written is None:
+        return [Reply(plain(tr("review.moved_on")), to=user)]
+    rating, days, due_day = written
+    feedback = feedback_reply(tr, core.course, question, presented, correct, rating,
+                              when_label(tr, days, due_day))
+    return [feedback, *await _next(core, tr, user_id, chat_id, now)]
+
+
+async def _record(core: Core, shown: Shown, question_id: str, correct: bool, now: datetime, chat_id: int):
+    """Grade and schedule the answer; (rating, study days until due, due day) or None when it
+    was not the first answer to the item shown."""
+    zone = await deck.student_zone(core, shown.user_id, chat_id)
+    hour = core.settings.review_day_starts_hour
+    seconds = max(0.0, (now - shown.shown_at).total_seconds())
+    rating = grade(correct, seconds, not shown.options, core.settings)
+    stored = await review_store.card_of(core.db, shown.user_id, shown.item)
+    memory = deck.memory_of(core)
+    card = load_state(stored.state, stored.due) if stored else memory.new_card(now)
+    after = memory.review(card, rating, now)
+    review = NewReview(shown.user_id, shown.item, question_id, "review", int(rating), round(seconds, 1), now,
+                       study_day(now, zone, hour).isoformat(), stored.reviews if stored else 0,
+                       dump_state(after), after.due)
+    if not await review_store.answer_shown(core.db, shown, review):
+        return None
+    return rating, days_until(now, after.due, zone, hour), study_day(after.due, zone, hour)

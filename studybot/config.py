@@ -78,6 +78,20 @@ def _choice(*options: str) -> Callable[[Any], str]:
     return check
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "yes", "on", "1"):
+        return True
+    if text in ("false", "no", "off", "0"):
+        return False
+    raise ValueError
+
+
+_boolean.accepts = "true or false"
+
+
 def _time(value: Any) -> str:
     parsed = parse_time(str(value)) if not isinstance(value, (int, bool)) else None
     if parsed is None:
@@ -141,9 +155,13 @@ SCHEMA: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "quiz.grace_seconds": ("STUDYBOT_QUIZ_GRACE_SECONDS", _whole(0, 30)),
     "quiz.round_size": ("STUDYBOT_ROUND_SIZE", _whole(1, 20)),
     "review.retention": ("STUDYBOT_REVIEW_RETENTION", _fraction(0.7, 0.97)),
+    "private_standings": ("STUDYBOT_PRIVATE_STANDINGS", _boolean),
+    "flood.commands": ("STUDYBOT_FLOOD_COMMANDS", _whole(1, 100)),
+    "flood.seconds": ("STUDYBOT_FLOOD_SECONDS", _whole(1, 600)),
     "language": ("STUDYBOT_LANGUAGE", _choice(*LANGUAGES)),
     "log_level": ("STUDYBOT_LOG_LEVEL", _choice(*LOG_LEVELS)),
     "telegram.base_url": ("TELEGRAM_BASE_URL", _url),
+    "telegram.polls": ("TELEGRAM_POLLS", _boolean),
     "discord.guild_id": ("DISCORD_GUILD_ID", _snowflake),
 }
 SECRETS = ("TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN")
@@ -159,6 +177,7 @@ class Config:
     log_level: str = "INFO"
     telegram_token: str = ""
     telegram_base_url: str | None = None
+    telegram_polls: bool = True
     discord_token: str = ""
     discord_guild_id: int | None = None
     sources: dict[str, str] = field(default_factory=dict)   # setting -> where its value came from
@@ -259,6 +278,7 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
     config.language = values.get("language", config.language)
     config.log_level = values.get("log_level", config.log_level)
     config.telegram_base_url = values.get("telegram.base_url")
+    config.telegram_polls = values.get("telegram.polls", True)
     config.discord_guild_id = values.get("discord.guild_id")
     config.telegram_token = merged_env.get("TELEGRAM_BOT_TOKEN", "").strip()
     config.discord_token = merged_env.get("DISCORD_TOKEN", "").strip()
@@ -271,6 +291,9 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
         default_timezone=values.get("timezone", defaults.default_timezone),
         daily_time=values.get("daily_time", defaults.daily_time),
         language=values.get("language", defaults.language),
+        private_standings=values.get("private_standings", defaults.private_standings),
+        flood_commands=values.get("flood.commands", defaults.flood_commands),
+        flood_seconds=values.get("flood.seconds", defaults.flood_seconds),
     )
     return config
 

@@ -36,11 +36,12 @@ class Platforms:
     telegram_base_url: str | None = None
     discord_token: str = ""
     discord_guild_id: int | None = None
+    telegram_polls: bool = True
 
     @classmethod
     def from_config(cls, config: Config) -> "Platforms":
         return cls(config.telegram_token, config.telegram_base_url, config.discord_token,
-                   config.discord_guild_id)
+                   config.discord_guild_id, config.telegram_polls)
 
     @property
     def any(self) -> bool:
@@ -52,7 +53,7 @@ class Platforms:
             os.environ.setdefault("PTB_TIMEDELTA", "1")
             from adapters.telegram_adapter import TelegramAdapter
 
-            found.append(TelegramAdapter(self.telegram_token, self.telegram_base_url,
+            found.append(TelegramAdapter(self.telegram_token, self.telegram_base_url, polls=self.telegram_polls,
                                          webhook_url=webhook, port=port))
         if self.discord_token:
             from adapters.discord_adapter import DiscordAdapter

@@ -115,3 +115,16 @@ def test_doctor_flags_a_malformed_token_without_printing_it(tmp_path):
     assert result.returncode == 1
     assert "FIX TELEGRAM_BOT_TOKEN: not a BotFather token" in result.stdout
     assert "SECRET" not in result.stdout + result.stderr
+
+
+def test_delivery_and_privacy_settings_are_read_and_checked(tmp_path):
+    path = tmp_path / "studybot.yaml"
+    path.write_text("private_standings: true\nflood: {commands: 8, seconds: 20}\ntelegram: {polls: false}\n")
+    config = load_config(path, environ={}, dotenv=tmp_path / "none")
+    assert config.settings.private_standings is True and config.telegram_polls is False
+    assert (config.settings.flood_commands, config.settings.flood_seconds) == (8, 20)
+    path.write_text("flood: {commands: 0}\n")
+    with pytest.raises(ConfigError, match="flood.commands: must be a whole number from 1 to 100"):
+        load_config(path, environ={}, dotenv=tmp_path / "none")
+    with pytest.raises(ConfigError, match="STUDYBOT_PRIVATE_STANDINGS: private_standings: must be true or false"):
+        load_config(tmp_path / "none.yaml", environ={"STUDYBOT_PRIVATE_STANDINGS": "maybe"}, dotenv=tmp_path / "none")

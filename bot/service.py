@@ -70,7 +70,9 @@ class StudyBot:
         except Exception:  # one bad event must never take the bot down
             outcome = "error"
             log.exception("failed to handle %s", type(event).__name__)
-            return [Reply(plain(catalog(self.core.settings.language)("error.generic")), to=event.user)]
+            privately = self.core.can(event.chat.platform).private_in_group or not event.chat.is_group
+            return [Reply(plain(catalog(self.core.settings.language)("error.generic")),
+                          to=event.user if privately else None)]
         finally:
             self._log(event, outcome, started)
 

@@ -90,31 +90,40 @@ async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop
                 after_tick: Callable[[], object] | None = None,
                 started: asyncio.Event | None = None) -> int:
     """Run the adapters around the bot until `stop` is set or something fails; the exit code.
-    `started` is set once every adapter is up."""
+    `started` is set once every adapter is up. A stop asked for while an adapter is still
+    connecting (retrying an unreachable server) is honoured at once."""
     for adapter in adapters:
         outbox.add(adapter, private_in_group=adapter.capabilities.private_in_group)
     running: list[Adapter] = []
     tasks: dict[asyncio.Future, str] = {}
+    stopping = asyncio.ensure_future(stop.wait())
     code = EXIT_OK
     try:
-        await bot.recover()
         for adapter in adapters:
             running.append(adapter)
-            await adapter.start(bot, outbox)
+            starting = asyncio.ensure_future(adapter.start(bot, outbox))
+            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            if not starting.done():
+                starting.cancel()
+                await asyncio.gather(starting, return_exceptions=True)
+                return EXIT_OK
+            starting.result()
             tasks[asyncio.ensure_future(adapter.wait())] = adapter.platform
             log.info("serving %s", adapter.platform)
+        await bot.recover()              # what was queued before the last stop, once we can send it
         if started is not None:
             started.set()
         if tick:
             tasks[asyncio.ensure_future(tick_forever(bot, after_tick=after_tick))] = "clock"
         tasks[asyncio.ensure_future(_failure_of(outbox))] = "delivery"
-        tasks[asyncio.ensure_future(stop.wait())] = "stop"
+        tasks[stopping] = "stop"
         done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
         code = _outcome(done, tasks)
     except Fatal as fatal:
         log.critical("%s", fatal)
         code = EXIT_FIX
     finally:
+        stopping.cancel()
         await _shut_down(outbox, running, tasks, drain_seconds)
     return code
 
@@ -141,6 +150,12 @@ def _outcome(done: set[asyncio.Future], tasks: dict[asyncio.Future, str]) -> int
 
 
 async def _shut_down(outbox: Outbox, adapters: list[Adapter], tasks: dict, drain_seconds: float) -> None:
+    """The clock first (nothing new to say), then receiving, then the outbox drains for at most
+    `drain_seconds`, then the connections close."""
+    clock = [task for task, name in tasks.items() if name == "clock"]
+    for task in clock:
+        task.cancel()
+    await asyncio.gather(*clock, return_exceptions=True)
     for adapter in adapters:
         try:
             await adapter.stop()

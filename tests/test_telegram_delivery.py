@@ -357,3 +357,18 @@ async def test_a_wrong_token_or_an_unreachable_server_stops_with_one_line(real_c
     attempts = [r for r in caplog.records if r.levelname == "WARNING" and "attempt" in r.getMessage()]
     assert len(attempts) == 2                       # one line per failed attempt before giving up
     assert Fatal
+
+
+async def test_a_stop_while_still_connecting_is_honoured_at_once(real_course, tmp_path):
+    from bot.delivery.outbox import Outbox
+    from studybot.app import EXIT_OK, open_bot, serve
+
+    adapter = TelegramAdapter(TOKEN, base_url="http://127.0.0.1:9", connect_attempts=5, retry_delay=5.0)
+    outbox, stop = Outbox(), asyncio.Event()
+    async with open_bot(None, tmp_path / "db.sqlite3", ManualClock(START), outbox, course=real_course) as bot:
+        serving = asyncio.create_task(serve(bot, outbox, [adapter], stop, tick=False))
+        await asyncio.sleep(0.3)                 # the first attempt failed; it waits 5 s to retry
+        began = asyncio.get_running_loop().time()
+        stop.set()                               # SIGTERM
+        assert await asyncio.wait_for(serving, 3) == EXIT_OK
+        assert asyncio.get_running_loop().time() - began < 1.0

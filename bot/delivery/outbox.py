@@ -38,6 +38,7 @@ from bot.replies import Reply
 log = logging.getLogger(__name__)
 
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
+MAX_MOVES = 3                # a chat that keeps moving is a platform's bug, not a reason to loop
 
 
 @dataclass
@@ -222,7 +223,7 @@ class Outbox:
             done.set_result(None)
 
     async def _deliver_reporting(self, queue: _ChatQueue, batch: list[Reply]) -> None:
-        while True:
+        for _ in range(MAX_MOVES + 1):
             transport = self._transports[queue.chat.platform]
             try:
                 receipt = Receipt()
@@ -243,6 +244,7 @@ class Outbox:
                 return
             await self._report("delivered", queue.chat, batch, receipt)
             return
+        await self._refused(queue, batch, f"the chat kept moving ({MAX_MOVES} times)")
 
     async def _send(self, queue: _ChatQueue, transport: Transport, message) -> Receipt:
         failures = 0

@@ -96,12 +96,12 @@ class StudyBot:
         return []
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
+        flooding = self._flooding(turn)          # unknown commands count too
+        if flooding is not None:
+            return flooding
         spec = commands.find(command.name)
         if spec is None:
             return [turn.aside(turn.tr("error.unknown_command", name=command.name[:32]))]
-        flooding = self._flooding(turn)
-        if flooding is not None:
-            return flooding
         try:
             args = commands.parse_args(spec, command.args[:MAX_ARGS])
         except commands.ArgError as error:

@@ -128,7 +128,8 @@ async def test_an_undelivered_quiz_question_ends_its_round_with_one_message_and_
 
 
 async def test_an_apology_for_a_plain_reply_that_could_not_be_delivered(chat):
-    instead = await chat.bot.undelivered(chat.chat, [chat.bot.core and (await chat.say("An", "/help"))[0]], "x")
+    card = await chat.say("An", "/define hnqt")
+    instead = await chat.bot.undelivered(chat.chat, card, "Bad Request: can't parse entities")
     assert [r.text.plain() for r in instead] == ["Xin lỗi, mình chưa gửi được câu trả lời này. Hãy thử lại sau."]
     assert instead[0].fallback
 
@@ -287,6 +288,20 @@ async def test_a_round_running_under_the_new_id_goes_on_after_the_move(chat):
     assert "Câu 2/2" in texts(await moved.wait(33))
     assert await one(chat, "SELECT COUNT(DISTINCT chat_id) FROM answers") == 1
     await scores_match_answers(moved)
+
+
+async def test_a_move_that_fails_halfway_changes_nothing(chat, monkeypatch):
+    await play_history(chat)
+    early = ClassChat(chat.bot, chat.clock, chat.outbox, "lop-super")
+    await early.say("Chi", "/help")
+    tables = ("chats",) + people.MOVED_TABLES
+    before = {t: [tuple(r) for r in await chat.db.fetchall(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+    monkeypatch.setattr(people, "_FOLD_INTO_OLD", people._FOLD_INTO_OLD[:-3] + ("SELECT no_such_column FROM chats",)
+                        + people._FOLD_INTO_OLD[-3:])
+    with pytest.raises(Exception):
+        await chat.bot.chat_moved(chat.chat, NEW)
+    after = {t: [tuple(r) for r in await chat.db.fetchall(f"SELECT * FROM {t} ORDER BY 1, 2")] for t in tables}
+    assert after == before
 
 
 async def test_every_table_with_a_chat_id_is_moved(chat):

@@ -138,11 +138,9 @@ class StudyBot:
         return await rounds.answer(turn, asked, option, None)
 
     async def _typed(self, turn: Turn, typed: TypedText) -> list[Reply]:
-        if not turn.chat.is_group and typed.answer_to is None:
-            flooding = self._flooding(turn)          # a private chat's text is a lookup
-            if flooding is not None:
-                return flooding
-        return await answer_typed(turn, typed.text, answer_to=typed.answer_to)
+        # a private chat's text that answers nothing is a lookup: flood-gated like /define
+        return await answer_typed(turn, typed.text, answer_to=typed.answer_to,
+                                  lookup_gate=lambda: self._flooding(turn))
 
     async def answer_message(self, platform: str, key: str, user: User,
                              option: int) -> tuple[Chat | None, list[Reply]]:

@@ -147,3 +147,19 @@ async def test_a_private_chat_with_an_open_question_takes_text_as_the_answer(cha
     answered = await chat.say("An", "1989", private=True)
     assert "Chính xác" in texts(answered)
     assert await count(chat, "SELECT COUNT(*) FROM answers WHERE correct = 1") == 4
+
+
+async def test_a_typed_answer_in_a_private_chat_is_never_flood_gated(room):
+    """Plain text in a private chat is a lookup (gated) unless it answers an open question."""
+    from tests.conftest import question_of
+    for _ in range(4):
+        await room.say("An", "/define hnqt", private=True)
+    question = question_of(await room.say("An", "/quiz lich su 4", private=True))   # the fifth command
+    while question.buttons:                               # presses are answers: never gated
+        card = question.question
+        question = question_of(await room.press("An", f"a:{card.asked_id}:{card.correct}", private=True))
+    answered = await room.say("An", "1989", private=True)
+    assert "Chính xác" in texts(answered)
+    assert await count(room, "SELECT COUNT(*) FROM answers WHERE correct = 1") == 4
+    notice = await room.say("An", "hnqt", private=True)   # a lookup again: now it is gated
+    assert len(notice) == 1 and "nhanh quá" in notice[0].text.plain()

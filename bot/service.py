@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Awaitable, Callable, Sequence
 
 from bot import class_reports, commands, daily, rounds
@@ -253,7 +254,8 @@ class StudyBot:
 
     async def recover(self) -> None:
         """At start-up: questions queued before the last stop and never confirmed delivered are
-        asked again (a round's) or left for the daily schedule to post again (a day's)."""
+        asked again (a round's; its round ends if it was queued more than resume_minutes ago)
+        or left for the daily schedule to post again (a day's)."""
         core = self.core
         for asked in await quiz_store.undelivered_asked(core.db):
             if not await quiz_store.discard_undelivered(core.db, asked.id):
@@ -263,7 +265,12 @@ class StudyBot:
                 continue
             round_ = await quiz_store.round_by_id(core.db, asked.round_id)
             if round_.state == "running":
-                replies = await rounds.ask_next(core, round_, asked.position)
+                if core.clock.now() - asked.asked_at > timedelta(minutes=core.settings.resume_minutes):
+                    tr = await core.tr(asked.chat_id)     # down too long: end it, as advance_round does
+                    replies = [Reply(plain(tr("quiz.ended_after_restart")), game=True),
+                               *await rounds.finish_round(core, round_, "stopped")]
+                else:
+                    replies = await rounds.ask_next(core, round_, asked.position)
                 chat, _ = await people.chat_by_id(core.db, asked.chat_id)
                 await core.outbox.post(chat, replies)
 

@@ -344,6 +344,27 @@ async def test_a_round_question_never_confirmed_is_asked_again_after_a_restart(m
         await context.__aexit__(None, None, None)
 
 
+async def test_a_round_question_never_confirmed_long_before_the_restart_ends_its_round(mini_course, db_path):
+    """As for a delivered question (rounds.advance_round): a round overdue by more than
+    resume_minutes ends with a word instead of a question out of the blue hours later."""
+    room, context = await make_chat(mini_course, db_path)
+    q1 = question_of(await room.say("An", "/quiz lich su 2"))
+    await room.press("An", right_press(q1))
+    hold(room)
+    question_of(await room.wait(33))                              # Q2 queued, never confirmed
+    await context.__aexit__(None, None, None)
+
+    room, context = await restart(mini_course, db_path, "2026-11-23T11:00:00+07:00")
+    try:
+        said = texts(room.outbox.take())
+        assert "Câu 2/2" not in said and said.startswith("Bot vừa khởi động lại")
+        assert "Lượt quiz đã dừng" in said and "An — 15 điểm" in said
+        assert await one(room, "SELECT state FROM rounds") == "stopped"
+        assert await one(room, "SELECT COUNT(*) FROM asked") == 1
+    finally:
+        await context.__aexit__(None, None, None)
+
+
 async def test_a_daily_post_never_confirmed_is_posted_again_while_its_window_is_open(mini_course, db_path):
     room, context = await make_chat(mini_course, db_path)
     await daily_on(room)

@@ -446,3 +446,17 @@ async def test_when_both_ids_run_a_round_the_class_keeps_its_own_and_the_other_r
     assert sum("Hết giờ" in r.text.plain() for r in pushed) == 1, texts(pushed)
     assert sum("Kết thúc lượt quiz" in r.text.plain() for r in pushed) == 1
     assert await one(chat, "SELECT COUNT(*) FROM asked WHERE closed_at IS NULL") == 0
+
+
+@pytest.mark.parametrize("code, vi, en", [
+    ("removed", "Bot đã bị xóa khỏi nhóm hoặc bị chặn", "The bot was removed from this chat or blocked"),
+    ("deleted", "Kênh này không còn nữa", "This channel no longer exists"),
+])
+async def test_daily_explains_a_pause_in_the_chats_language(chat, code, vi, en):
+    await daily_on(chat)
+    await chat.bot.chat_gone(chat.chat, code)
+    assert vi in texts(await chat.say("An", "/daily"))
+    await chat.say("Cô Hoa", "/lang en")
+    shown = texts(await chat.say("An", "/daily"))
+    assert shown.startswith("📅 Daily question: paused") and en in shown
+    assert not any(ch in shown for ch in "ạảãắằẳẵặấầẩẫậđẹẻẽếềểễệịỉĩọỏõốồổỗộớờởỡợụủũứừửữựỳỷỹỵ")

@@ -11,7 +11,7 @@ import pytest
 
 from bot.clock import from_iso
 from bot.delivery.transport import Receipt
-from bot.events import Chat, User
+from bot.events import Chat, Command, Press, User
 from bot.store import people
 from tests.conftest import START, ClassChat, make_chat, question_of, texts
 
@@ -460,3 +460,71 @@ async def test_daily_explains_a_pause_in_the_chats_language(chat, code, vi, en):
     shown = texts(await chat.say("An", "/daily"))
     assert shown.startswith("📅 Daily question: paused") and en in shown
     assert not any(ch in shown for ch in "ạảãắằẳẵặấầẩẫậđẹẻẽếềểễệịỉĩọỏõốồổỗộớờởỡợụủũứừửữựỳỷỹỵ")
+
+
+# --- through the real outbox ----------------------------------------------------------------------
+class RefusingQuestions:
+    """A platform that shows a question as a message of its own (as Telegram shows a quiz poll)
+    and refuses the questions of `refused` positions, as a platform refuses a bad request."""
+    platform = "console"
+
+    def __init__(self, refused: set[str]):
+        from bot.delivery.transport import NO_LIMITS
+        self.limits, self.refused = NO_LIMITS, refused
+        self.shown: list[str] = []
+
+    def render(self, chat, replies):
+        texts_, out = [], []
+        for reply in replies:
+            if reply.question is not None:
+                if texts_:
+                    out.append(texts_)
+                out.append([reply])
+                texts_ = []
+            else:
+                texts_.append(reply)
+        return out + ([texts_] if texts_ else [])
+
+    async def send(self, chat, message):
+        from bot.delivery.transport import Undeliverable
+        body = "\n\n".join(r.text.plain() for r in message)
+        if any(r.question is not None and body.split(" ·")[0] in self.refused for r in message):
+            raise Undeliverable("Bad Request: poll question is too long")
+        self.shown.append(body)
+        return Receipt(key=f"m{len(self.shown)}")
+
+
+async def test_through_the_outbox_a_refused_question_ends_the_round_in_one_message(mini_course, db_path):
+    import random
+
+    from bot.clock import ManualClock
+    from bot.delivery.outbox import Outbox
+    from studybot.app import open_bot
+    from tests.conftest import FIXTURE_COURSE, TEST_SETTINGS
+
+    clock, outbox = ManualClock(START), Outbox()
+    platform = RefusingQuestions({"Câu 2/3"})
+    outbox.add(platform)
+    group = Chat("console", "lop", is_group=True)
+    async with open_bot(FIXTURE_COURSE, db_path, clock, outbox, random.Random(7), TEST_SETTINGS,
+                        course=mini_course) as bot:
+        room = ClassChat(bot, clock, outbox)
+        await outbox.post(group, await bot.handle(Command(room.user("An"), group, "quiz", "lich su 3")))
+        await outbox.idle()
+        assert len(platform.shown) == 2
+        assert platform.shown[0].startswith("🎯 Bắt đầu") and platform.shown[1].startswith("Câu 1/3 ·")
+        [q1] = await bot.core.db.fetchall("SELECT id, correct FROM asked")
+        await outbox.post(group, await bot.handle(Press(room.user("An"), group, f"a:{q1[0]}:{q1[1]}")))
+        clock.move_to(START + timedelta(seconds=40))
+        await bot.run_due()
+        await outbox.idle()
+        after = platform.shown[2:]
+        assert after[0].startswith("⏰ Hết giờ!")                     # Q1's reveal went out on its own
+        assert len(after) == 2, after                                 # then ONE message for the end
+        assert after[1].startswith("Không gửi được câu hỏi tiếp theo vào nhóm, nên lượt quiz dừng tại đây.")
+        assert "⏹ Lượt quiz đã dừng" in after[1] and "An — 15 điểm" in after[1]
+        clock.move_to(START + timedelta(minutes=10))
+        await bot.run_due()
+        await outbox.idle()
+        assert len(platform.shown) == 4                               # Q2 never revealed, no Q3
+        await outbox.close(1)

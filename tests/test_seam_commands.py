@@ -3,7 +3,6 @@ both languages, Telegram's menus, Discord's registered commands; arguments are c
 way everywhere, aliases reach the same handler, and admin rights are asked for where a handler
 needs them."""
 
-import asyncio
 import inspect
 from types import SimpleNamespace
 
@@ -13,7 +12,7 @@ import yaml
 
 from bot.commands import COMMANDS, KINDS, find, needs_admin_check
 from bot.i18n import LOCALES
-from bot.events import Chat, Command, User
+from bot.events import Command, User
 from tests.conftest import texts
 
 CATALOGUES = {lang: yaml.safe_load((LOCALES / f"{lang}.yaml").read_text(encoding="utf-8")) for lang in ("vi", "en")}

@@ -5,15 +5,18 @@ asserted on what the class sees and on what the database holds.
 Delivery is held back by unhooking the recording outbox's listener (`hold`): the core then
 hears of a delivery only when a test reports it, at the instant the test chooses."""
 
+import random
 from datetime import datetime, timedelta
 
 import pytest
 
-from bot.clock import from_iso
-from bot.delivery.transport import Receipt
+from bot.clock import ManualClock, from_iso
+from bot.delivery.outbox import Outbox
+from bot.delivery.transport import NO_LIMITS, Receipt, Undeliverable
 from bot.events import Chat, Command, Press, User
 from bot.store import people
-from tests.conftest import START, ClassChat, make_chat, question_of, texts
+from studybot.app import open_bot
+from tests.conftest import FIXTURE_COURSE, START, TEST_SETTINGS, ClassChat, make_chat, question_of, texts
 
 MONDAY_9 = "2026-11-23T09:00:00+07:00"
 
@@ -469,7 +472,6 @@ class RefusingQuestions:
     platform = "console"
 
     def __init__(self, refused: set[str]):
-        from bot.delivery.transport import NO_LIMITS
         self.limits, self.refused = NO_LIMITS, refused
         self.shown: list[str] = []
 
@@ -486,7 +488,6 @@ class RefusingQuestions:
         return out + ([texts_] if texts_ else [])
 
     async def send(self, chat, message):
-        from bot.delivery.transport import Undeliverable
         body = "\n\n".join(r.text.plain() for r in message)
         if any(r.question is not None and body.split(" ·")[0] in self.refused for r in message):
             raise Undeliverable("Bad Request: poll question is too long")
@@ -495,13 +496,6 @@ class RefusingQuestions:
 
 
 async def test_through_the_outbox_a_refused_question_ends_the_round_in_one_message(mini_course, db_path):
-    import random
-
-    from bot.clock import ManualClock
-    from bot.delivery.outbox import Outbox
-    from studybot.app import open_bot
-    from tests.conftest import FIXTURE_COURSE, TEST_SETTINGS
-
     clock, outbox = ManualClock(START), Outbox()
     platform = RefusingQuestions({"Câu 2/3"})
     outbox.add(platform)

@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 
 from bot.settings import Settings
-from tests.conftest import make_chat, texts
+from tests.conftest import make_chat, question_of, texts
 
 REAL = Settings()
 
@@ -86,7 +86,6 @@ async def test_a_private_chats_plain_text_lookups_are_flood_gated_too(room):
 
 async def test_answers_are_never_flood_gated(room):
     """A student who has used up their commands can still answer a question."""
-    from tests.conftest import question_of
     question = question_of(await room.say("Bình", "/quiz lich su 1"))
     for _ in range(7):
         await room.say("An", "/help")
@@ -137,7 +136,6 @@ async def test_in_a_group_chatter_gets_nothing(chat):
 
 async def test_a_private_chat_with_an_open_question_takes_text_as_the_answer(chat):
     """The pocket dictionary gives way to a question that waits for a typed answer."""
-    from tests.conftest import question_of
     replies = await chat.say("An", "/quiz lich su 4", private=True)
     question = question_of(replies)
     while question.buttons:                       # skip to the typed APEC question
@@ -151,7 +149,6 @@ async def test_a_private_chat_with_an_open_question_takes_text_as_the_answer(cha
 
 async def test_a_typed_answer_in_a_private_chat_is_never_flood_gated(room):
     """Plain text in a private chat is a lookup (gated) unless it answers an open question."""
-    from tests.conftest import question_of
     for _ in range(4):
         await room.say("An", "/define hnqt", private=True)
     question = question_of(await room.say("An", "/quiz lich su 4", private=True))   # the fifth command

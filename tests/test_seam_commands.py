@@ -214,7 +214,7 @@ class AskingPlatform:
     ("/daily mui gio Asia/Tokyo", "Asia/Tokyo"), ("/daily muigio Asia/Tokyo", "Asia/Tokyo"),
     ("/daily Múi Giờ Asia/Tokyo", "Asia/Tokyo"),
     ("/lang en", "English"), ("/lang tieng anh", "English"), ("/ngonngu english", "English"),
-    ("/stats", "Thống kê"), ("/thongke", "Thống kê"), ("/reports", "báo"), ("/stop", "Không có lượt quiz"),
+    ("/stats", "📈 Thống kê của nhóm"), ("/thongke", "📈 Thống kê của nhóm"), ("/reports", "Chưa có báo cáo nào"), ("/stop", "Không có lượt quiz"),
 ])
 async def test_an_admin_is_recognised_wherever_the_handler_asks(chat, typed, done):
     chat.admins.add("Cô Hoa")

@@ -56,7 +56,10 @@ class Spec:
         words = args.split()
         if self.admin_check != "changing" or not words:
             return False
-        return not self.changing or _choice(self.args[0], words[0]) in self.changing
+        if not self.changing:
+            return True
+        readings = (_choice(self.args[0], words[0]), _choice(self.args[0], " ".join(words[:2])))
+        return any(reading in self.changing for reading in readings)   # "mui gio" as parse_args reads it
 
     def usage(self) -> str:
         return f"/{self.name} {self.example}".rstrip()

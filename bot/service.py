@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 from typing import Awaitable, Callable, Sequence
 
 from bot import class_reports, commands, daily, rounds
@@ -100,12 +101,12 @@ class StudyBot:
         return []
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
+        flooding = self._flooding(turn)          # unknown commands count too
+        if flooding is not None:
+            return flooding
         spec = commands.find(command.name)
         if spec is None:
             return [turn.aside(turn.tr("error.unknown_command", name=command.name[:32]))]
-        flooding = self._flooding(turn)
-        if flooding is not None:
-            return flooding
         try:
             args = commands.parse_args(spec, command.args[:MAX_ARGS])
         except commands.ArgError as error:
@@ -142,11 +143,9 @@ class StudyBot:
         return await rounds.answer(turn, asked, option, None)
 
     async def _typed(self, turn: Turn, typed: TypedText) -> list[Reply]:
-        if not turn.chat.is_group and typed.answer_to is None:
-            flooding = self._flooding(turn)          # a private chat's text is a lookup
-            if flooding is not None:
-                return flooding
-        return await answer_typed(turn, typed.text, answer_to=typed.answer_to)
+        # a private chat's text that answers nothing is a lookup: flood-gated like /define
+        return await answer_typed(turn, typed.text, answer_to=typed.answer_to,
+                                  lookup_gate=lambda: self._flooding(turn))
 
     async def answer_message(self, platform: str, key: str, user: User,
                              option: int) -> tuple[Chat | None, list[Reply]]:
@@ -264,7 +263,8 @@ class StudyBot:
 
     async def recover(self) -> None:
         """At start-up: questions queued before the last stop and never confirmed delivered are
-        asked again (a round's) or left for the daily schedule to post again (a day's)."""
+        asked again (a round's; its round ends if it was queued more than resume_minutes ago)
+        or left for the daily schedule to post again (a day's)."""
         core = self.core
         for asked in await quiz_store.undelivered_asked(core.db):
             if not await quiz_store.discard_undelivered(core.db, asked.id):
@@ -274,7 +274,12 @@ class StudyBot:
                 continue
             round_ = await quiz_store.round_by_id(core.db, asked.round_id)
             if round_.state == "running":
-                replies = await rounds.ask_next(core, round_, asked.position)
+                if core.clock.now() - asked.asked_at > timedelta(minutes=core.settings.resume_minutes):
+                    tr = await core.tr(asked.chat_id)     # down too long: end it, as advance_round does
+                    replies = [Reply(plain(tr("quiz.ended_after_restart")), game=True),
+                               *await rounds.finish_round(core, round_, "stopped")]
+                else:
+                    replies = await rounds.ask_next(core, round_, asked.position)
                 chat, _ = await people.chat_by_id(core.db, asked.chat_id)
                 await core.outbox.post(chat, replies)
 

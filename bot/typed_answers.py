@@ -8,6 +8,8 @@ forms names its question. In a private chat, text that answers nothing is looked
 
 from __future__ import annotations
 
+from typing import Callable
+
 from bot import rounds
 from bot.cards import define_button
 from bot.define import define_reply
@@ -24,8 +26,10 @@ async def answer_command(turn: Turn, args: Args) -> list[Reply]:
     return await answer_typed(turn, args["text"] or "", explicit=True)
 
 
-async def answer_typed(turn: Turn, text: str, explicit: bool = False,
-                       answer_to: int | None = None) -> list[Reply]:
+async def answer_typed(turn: Turn, text: str, explicit: bool = False, answer_to: int | None = None,
+                       lookup_gate: Callable[[], list[Reply] | None] | None = None) -> list[Reply]:
+    """`lookup_gate`: asked before a private chat's text is looked up (flood control); what it
+    returns, unless None, is said instead. An answer never passes through it."""
     text = text[:MAX_TEXT]
     asked = await _target(turn, explicit, answer_to)
     if asked is None and answer_to is None and not turn.chat.is_group:
@@ -38,7 +42,8 @@ async def answer_typed(turn: Turn, text: str, explicit: bool = False,
         if explicit:
             return [turn.aside(turn.tr("typed.none_open"))]
         if not turn.chat.is_group:
-            return _look_up(turn, text)
+            gated = lookup_gate() if lookup_gate is not None else None
+            return gated if gated is not None else _look_up(turn, text)
         return []
     if not text.strip():
         return [turn.aside(turn.tr("typed.empty"))]

@@ -87,7 +87,7 @@ async def set_chat_language(db: Database, chat_id: int, language: str) -> None:
 
 
 # Every table with a chat_id, and how rows of a chat's second row fold into its first when a
-# chat moves to an id we already knew (tests/test_chat_moves.py checks this covers the schema).
+# chat moves to an id we already knew (tests/test_seam_delivery.py checks this covers the schema).
 _FOLD_INTO_OLD = (
     "INSERT INTO scores (chat_id, user_id, period, points, answers, correct) "
     "  SELECT :old, user_id, period, points, answers, correct FROM scores WHERE chat_id = :new "
@@ -108,6 +108,9 @@ _FOLD_INTO_OLD = (
     "  paused_reason, updated_at) SELECT :old, enabled, post_time, reveal_before_minutes, "
     "  paused_reason, updated_at FROM daily_schedules WHERE chat_id = :new",
     "DELETE FROM daily_schedules WHERE chat_id = :new",
+    "UPDATE asked SET closed_at = :now WHERE closed_at IS NULL AND round_id IN "
+    "  (SELECT id FROM rounds WHERE chat_id = :new AND state = 'running') "
+    "  AND EXISTS (SELECT 1 FROM rounds WHERE chat_id = :old AND state = 'running')",
     "UPDATE rounds SET state = 'stopped', ended_at = :now WHERE chat_id = :new AND state = 'running' "
     "  AND EXISTS (SELECT 1 FROM rounds WHERE chat_id = :old AND state = 'running')",
     "UPDATE rounds SET chat_id = :old WHERE chat_id = :new",
@@ -137,7 +140,10 @@ async def move_chat(db: Database, old: Chat, new: Chat, now: datetime) -> None:
         old_id, new_id = rows[old.id], rows[new.id]
         if old_id is None:
             return
+        folded: list[int] = []
         if new_id is not None:
+            cursor = await conn.execute("SELECT id FROM asked WHERE chat_id = ?", (new_id,))
+            folded = [row[0] for row in await cursor.fetchall()]
             for sql in _FOLD_INTO_OLD:
                 await conn.execute(sql, {"old": old_id, "new": new_id, "now": iso(now)})
         await conn.execute("UPDATE chats SET platform_id = ?, is_group = ? WHERE id = ?",
@@ -148,3 +154,5 @@ async def move_chat(db: Database, old: Chat, new: Chat, now: datetime) -> None:
     if new_id is not None:
         db.forget(("timezone", new_id))
         db.forget(("language", new_id))
+    for asked_id in folded:                  # remembered with the chat id they had (quiz_store)
+        db.forget(("asked", asked_id))

@@ -221,14 +221,14 @@ class StudyBot:
         core = self.core
         now = core.clock.now()
         chat_id = await people.ensure_chat(core.db, chat, now)
-        await daily_store.pause_schedule(core.db, chat_id, code, now)
-        await review_store.disable_nudges_to(core.db, chat_id, now)
         for asked in await quiz_store.open_asked_in_chat(core.db, chat_id):
             if not await quiz_store.discard_undelivered(core.db, asked.id):
                 await quiz_store.close_asked(core.db, asked.id, now)
         round_ = await quiz_store.running_round(core.db, chat_id)
         if round_ is not None:
             await quiz_store.end_round(core.db, round_.id, "stopped", now)
+        await review_store.disable_nudges_to(core.db, chat_id, now)
+        await daily_store.pause_schedule(core.db, chat_id, code, now)
         log.warning("%s is gone (%s): daily schedule and review nudges paused, round ended", chat.key, code)
 
     async def chat_moved(self, old: Chat, new: Chat) -> None:

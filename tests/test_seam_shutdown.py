@@ -65,7 +65,7 @@ async def test_a_failing_tick_is_logged_and_the_next_tick_runs(chat, monkeypatch
     chat.clock.move_to(chat.clock.now() + timedelta(seconds=40))
     ticks = []
     with caplog.at_level(logging.ERROR, logger="studybot"):
-        ticker = asyncio.create_task(tick_forever(chat.bot, seconds=0.01, on_tick=lambda: ticks.append(1)))
+        ticker = asyncio.create_task(tick_forever(chat.bot, seconds=0.01, after_tick=lambda: ticks.append(1)))
         try:
             for _ in range(500):
                 if ticks:

@@ -217,6 +217,7 @@ async def test_a_chat_that_removed_the_bot_pauses_its_daily(tg):
     clock.move_to(START + timedelta(hours=1, seconds=1))
     await bot.run_due()
     await until(lambda: _paused(bot), "the schedule is paused")
+    await bot.core.outbox.idle()
     assert (await bot.core.db.fetchone("SELECT COUNT(*) FROM asked"))[0] == 0   # the day is not used up
 
 

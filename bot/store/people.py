@@ -120,10 +120,12 @@ _FOLD_INTO_OLD = (
     "UPDATE answers SET chat_id = :old WHERE chat_id = :new",
     "UPDATE platform_messages SET chat_id = :old WHERE chat_id = :new",
     "UPDATE question_reports SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE review_nudges SET chat_id = :old WHERE chat_id = :new",
+    "UPDATE review_sessions SET chat_id = :old WHERE chat_id = :new",
     "DELETE FROM chats WHERE id = :new",
 )
 MOVED_TABLES = ("scores", "topic_scores", "streaks", "daily_schedules", "rounds", "asked", "answers",
-                "platform_messages", "question_reports")
+                "platform_messages", "question_reports", "review_nudges", "review_sessions")
 
 
 async def move_chat(db: Database, old: Chat, new: Chat, now: datetime) -> None:

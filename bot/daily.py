@@ -62,7 +62,7 @@ async def daily_command(turn: Turn, args: Args) -> list[Reply]:
         if name is None:
             return [turn.aside(tr("daily.bad_zone"))]
         await people.set_chat_timezone(core.db, turn.chat_id, name)
-        if schedule is None:
+        if schedule is None or not schedule.enabled:
             return [turn.say(tr("daily.zone_set", zone=name))]
     await daily_store.save_schedule(core.db, turn.chat_id, enabled, post_time,
                                     core.settings.reveal_before_minutes, turn.now)

@@ -202,3 +202,12 @@ def test_a_streak_stays_alive_until_the_next_question_is_revealed():
     assert alive_days([("2026-11-25", False), ("2026-11-24", True)]) == ("2026-11-25", "2026-11-24")
     assert alive_days([("2026-11-25", True), ("2026-11-24", True)]) == ("2026-11-25",)
     assert alive_days([("2026-11-25", False)]) == ("2026-11-25",)
+
+
+async def test_a_zone_set_while_the_daily_is_off_is_confirmed_by_name_in_any_case(chat):
+    chat.admins.add("Cô Hoa")
+    await chat.say("Cô Hoa", "/daily on 08:00")
+    await chat.say("Cô Hoa", "/daily off")
+    reply = texts(await chat.say("Cô Hoa", "/daily tz europe/berlin"))
+    assert "Europe/Berlin" in reply
+    assert (await chat.db.fetchone("SELECT timezone FROM chats"))[0] == "Europe/Berlin"

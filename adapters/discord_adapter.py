@@ -338,7 +338,10 @@ class DiscordAdapter:
         callback.__discord_app_commands_param_description__ = descriptions
         callback.__discord_app_commands_param_choices__ = choices
         callback.__discord_app_commands_param_autocomplete__ = completions
-        return app_commands.Command(name=spec.name, description=_described(f"cmd.{spec.name}"), callback=callback)
+        command = app_commands.Command(name=spec.name, description=_described(f"cmd.{spec.name}"), callback=callback)
+        if spec.admins_only:       # listed to admins only, like Telegram's administrators' menu;
+            command.default_permissions = discord.Permissions(manage_guild=True)   # still checked in the core
+        return command
 
     async def _complete_terms(self, interaction: discord.Interaction, current: str):
         return [app_commands.Choice(name=term[:100], value=term[:100])

@@ -190,11 +190,13 @@ class DiscordAdapter:
     limits = LIMITS
 
     def __init__(self, token: str, guild_id: int | None = None, answer_within: float = 2.0,
-                 connect_attempts: int = 5, retry_delay: float = 1.0):
+                 connect_attempts: int = 5, retry_delay: float = 1.0, guild_ready_timeout: float = 2.0):
         # No privileged intent: typed answers come through the answer form or /answer.
+        # guild_ready_timeout: how long discord.py waits for the servers' GUILD_CREATE after READY.
         self.token = token
         self.client = discord.Client(intents=discord.Intents.default(),
-                                     allowed_mentions=discord.AllowedMentions.none())
+                                     allowed_mentions=discord.AllowedMentions.none(),
+                                     guild_ready_timeout=guild_ready_timeout)
         self.tree = app_commands.CommandTree(self.client)
         self.guild = discord.Object(guild_id) if guild_id else None
         self.guild_id = guild_id

@@ -15,6 +15,7 @@ from tests.conftest import START, Serving
 from tests.fake_discord import CHANNEL, TOKEN, FakeDiscord
 
 AN, BINH, CHI, CO = 11, 12, 13, 99
+READY_WAIT = 0.05       # the fake sends no GUILD_CREATE: discord.py need not wait its 2 s for them
 
 
 def point_discord_at(monkeypatch, base: str) -> None:
@@ -37,7 +38,7 @@ async def served_discord(monkeypatch, course, db_path, fake: FakeDiscord | None 
     fake = fake or FakeDiscord()
     base = await fake.start()
     point_discord_at(monkeypatch, base)
-    adapter = adapter or DiscordAdapter(TOKEN, **adapter_options)
+    adapter = adapter or DiscordAdapter(TOKEN, **({"guild_ready_timeout": READY_WAIT} | adapter_options))
     try:
         async with Serving(adapter, course, db_path, clock or ManualClock(START), settings) as serving:
             await fake.wait_for(lambda f: "define" in f.commands)
@@ -106,6 +107,6 @@ def has_options(message: dict) -> bool:
     return any(i.startswith("a:") for i in custom_ids(message))
 
 
-__all__ = ["AN", "BINH", "CHI", "CO", "CHANNEL", "TOKEN", "FakeDiscord", "point_discord_at", "served_discord",
+__all__ = ["READY_WAIT", "AN", "BINH", "CHI", "CO", "CHANNEL", "TOKEN", "FakeDiscord", "point_discord_at", "served_discord",
            "seen", "shown", "custom_ids", "question_messages", "answered", "until", "round_until",
            "is_typed", "has_options"]

@@ -49,6 +49,7 @@ MESSAGE_LIMIT = 2000
 EMBED_LIMIT = 4096
 EMBED_FROM = 300             # longer replies (cards, reveals) go out as embeds
 MAX_ROWS, PER_ROW = 5, 5
+FORM_KEPT = 15 * 60.0        # seconds discord.py keeps an answer form it opened
 MARKS = {"b": "**", "i": "*", "code": "`", "": ""}
 CAPABILITIES = Capabilities(reads_chat=False, answer_form=True, native_quiz=False, private_in_group=True)
 LIMITS = Limits(group=(5, 5.0), private=(5, 5.0), overall=(50, 1.0))
@@ -284,9 +285,15 @@ class DiscordAdapter:
         await self._answer(interaction, Press(self._event_user(interaction), to_chat(interaction), button_id))
 
     async def _open_answer_form(self, interaction: discord.Interaction, form_id: str) -> None:
-        """The form must be the first response to the press: no core work before it."""
-        tr = await self.bot.catalog_of(to_chat(interaction))
-        form = discord.ui.Modal(title=shorten(tr("quiz.answer_form_title"), 45), custom_id=form_id, timeout=None)
+        """The form must be the first response to the press, within Discord's 3 seconds: only
+        the chat's language is looked up first, and not waited for long. The form object is
+        forgotten after FORM_KEPT seconds; its submission is read in on_interaction anyway."""
+        lookup = asyncio.ensure_future(self.bot.catalog_of(to_chat(interaction)))
+        lookup.add_done_callback(lambda task: task.cancelled() or task.exception())   # seen, if late
+        await asyncio.wait({lookup}, timeout=self.answer_within / 2)
+        tr = lookup.result() if lookup.done() else catalog(self.bot.core.settings.language)
+        form = discord.ui.Modal(title=shorten(tr("quiz.answer_form_title"), 45), custom_id=form_id,
+                                timeout=FORM_KEPT)
         form.add_item(discord.ui.TextInput(label=shorten(tr("quiz.answer_form_label"), 45), custom_id="answer",
                                            max_length=200))
         await interaction.response.send_modal(form)
@@ -298,11 +305,9 @@ class DiscordAdapter:
         data = interaction.data or {}
         form_id = str(data.get("custom_id", ""))
         asked = form_id[2:] if form_id.startswith("t:") else ""
-        if not asked.isdigit() or len(asked) > 18:
-            await interaction.response.defer()
-            return
+        asked_id = int(asked) if asked.isdigit() and len(asked) <= 18 else 0   # 0: no such question
         text = form_values(data.get("components", [])).get("answer", "")
-        event = TypedText(self._event_user(interaction), to_chat(interaction), text, answer_to=int(asked))
+        event = TypedText(self._event_user(interaction), to_chat(interaction), text, answer_to=asked_id)
         await self._answer(interaction, event)
 
     # --- commands from the table ---------------------------------------------------------------

@@ -215,6 +215,15 @@ class DiscordAdapter:
 
     # --- rendering and sending (the outbox's transport) ----------------------------------------
     def render(self, chat: Chat, replies: Sequence[Reply]) -> list[dict]:
+        """Channel messages for these replies. A channel message is seen by the whole class, so a
+        reply meant for one member never becomes one (those go out as ephemeral responses)."""
+        if chat.is_group:
+            private = [r for r in replies if r.to is not None]
+            if private:
+                log.error("refused to post %d private replies to %s in the channel", len(private), chat.key)
+                replies = [r for r in replies if r.to is None]
+                if not replies:
+                    return []
         return message_kwargs(replies)
 
     async def send(self, chat: Chat, message: dict) -> Receipt:
@@ -406,7 +415,7 @@ class DiscordAdapter:
                 if attempt == self.connect_attempts or self._stopping:
                     raise Fatal(f"cannot reach Discord ({error or type(error).__name__}) after {attempt} "
                                 "attempts: check the network") from None
-                log.warning("cannot reach Discord (%s); attempt %d of %d, next in %.0f s",
+                log.warning("cannot reach Discord (%s); attempt %d of %d, next in %g s",
                             error or type(error).__name__, attempt, self.connect_attempts, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)

@@ -113,3 +113,19 @@ async def test_a_slow_public_reply_goes_to_the_channel_and_the_private_thinking_
     teacher = await fake.slash(CO, "Cô Hoa", "stats", manage=True)
     assert (await fake.wait_for(lambda f: f.private_view(CO)))[0].startswith("📈 Thống kê của nhóm")
     assert deferred_privately(fake, teacher) and len(fake.channel_view()) == 2
+
+
+async def test_a_private_reply_handed_to_the_outbox_never_becomes_a_channel_message(slow, caplog):
+    from bot.events import Chat, User
+    from bot.replies import Reply
+    from bot.text import plain
+
+    fake, serving, _, _ = slow
+    channel = Chat("discord", "901", is_group=True)
+    an = User("discord", str(AN), "An", False)
+    await serving.outbox.post(channel, [Reply(plain("✅ Chính xác (A. EU)!"), to=an, verdict=True),
+                                        Reply(plain("Câu hỏi tiếp theo"))])
+    await serving.outbox.post(channel, [Reply(plain("❌ Chưa đúng."), to=an, verdict=True)])
+    await serving.outbox.idle()
+    assert fake.channel_view() == ["Câu hỏi tiếp theo"]
+    assert "refused to post 1 private replies to discord:901" in caplog.text

@@ -256,36 +256,57 @@ class DiscordAdapter:
         await asyncio.wait({work}, timeout=self.answer_within)
         deferred = not work.done()
         if deferred:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            try:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            except discord.HTTPException as error:     # too late (a stalled loop): nothing can answer it
+                log.warning("could not defer an interaction in %s in time (%s %s)", event.chat.key,
+                            error.status, error.text)
         await self._respond(interaction, event.chat, await work, deferred)
 
     async def _respond(self, interaction: discord.Interaction, chat: Chat, replies: list[Reply],
                        deferred: bool) -> None:
+        """Private replies as ephemeral responses; the first public one as the response when
+        nothing is private and the core was quick; every other public reply through the outbox.
+        Whatever Discord refuses here, the public replies still reach the channel."""
         private = [r for r in replies if r.to is not None]
         public = [r for r in replies if r.to is None]
-        if private:
-            for n, reply in enumerate(private):
-                for kwargs in message_kwargs([reply]):
-                    if n == 0 and not deferred and not interaction.response.is_done():
-                        await interaction.response.send_message(ephemeral=True, **kwargs)
-                    else:
-                        await interaction.followup.send(ephemeral=True, **kwargs)
-        elif public and not deferred and not interaction.response.is_done() and public[0].question is None:
-            first = public.pop(0)
-            for kwargs in message_kwargs([first]):
-                if not interaction.response.is_done():
-                    await interaction.response.send_message(**kwargs)
+        try:
+            if private:
+                await self._tell(interaction, private, deferred)
+            elif public and not deferred and not interaction.response.is_done() and public[0].question is None:
+                await self._say(interaction, public[0])
+                public = public[1:]
+            elif deferred:
+                await interaction.delete_original_response()   # its replies go to the channel
+            if not interaction.response.is_done():
+                if interaction.type == discord.InteractionType.component:
+                    await interaction.response.defer()           # acknowledged, nothing to show
                 else:
-                    await interaction.followup.send(**kwargs)
-        elif deferred:
-            await interaction.delete_original_response()   # its replies go to the channel
-        if not interaction.response.is_done():
-            if interaction.type == discord.InteractionType.component:
-                await interaction.response.defer()           # acknowledged, nothing to show
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                    await interaction.delete_original_response()
+        except discord.HTTPException as error:
+            shown = "a private reply was not shown" if private else "its public replies go to the channel"
+            log.warning("could not answer an interaction in %s (%s %s): %s", chat.key, error.status,
+                        error.text, shown)
+        finally:
+            await self.outbox.post(chat, public)
+
+    @staticmethod
+    async def _tell(interaction: discord.Interaction, private: list[Reply], deferred: bool) -> None:
+        for n, reply in enumerate(private):
+            for kwargs in message_kwargs([reply]):
+                if n == 0 and not deferred and not interaction.response.is_done():
+                    await interaction.response.send_message(ephemeral=True, **kwargs)
+                else:
+                    await interaction.followup.send(ephemeral=True, **kwargs)
+
+    @staticmethod
+    async def _say(interaction: discord.Interaction, reply: Reply) -> None:
+        for kwargs in message_kwargs([reply]):
+            if not interaction.response.is_done():
+                await interaction.response.send_message(**kwargs)
             else:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                await interaction.delete_original_response()
-        await self.outbox.post(chat, public)
+                await interaction.followup.send(**kwargs)
 
     async def on_press(self, interaction: discord.Interaction, button_id: str) -> None:
         if button_id.startswith("t:"):

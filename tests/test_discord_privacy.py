@@ -129,3 +129,27 @@ async def test_a_private_reply_handed_to_the_outbox_never_becomes_a_channel_mess
     await serving.outbox.idle()
     assert fake.channel_view() == ["Câu hỏi tiếp theo"]
     assert "refused to post 1 private replies to discord:901" in caplog.text
+
+
+async def test_when_discord_s_window_is_missed_public_replies_still_reach_the_channel(monkeypatch, real_course,
+                                                                                     tmp_path, caplog):
+    """A stalled loop can miss the 3 seconds altogether (here: the core takes longer than the
+    window and the adapter waits longer still). Discord then refuses every answer; the card
+    still reaches the class, and a private reply is logged as not shown, never posted."""
+    fake = FakeDiscord(interaction_timeout=0.2, channel_period=5.0 * PACE)
+    async with served_discord(monkeypatch, real_course, tmp_path / "db.sqlite3", fake=fake, answer_within=1.0,
+                              allowed=(404,)) as (fake, serving):
+        real = serving.bot.handle
+
+        async def stalled(event):
+            await asyncio.sleep(0.4)
+            return await real(event)
+
+        monkeypatch.setattr(serving.bot, "handle", stalled)
+        await fake.slash(AN, "An", "define", term="hnqt")
+        card = await fake.wait_for(lambda f: shown(f, "channel"))
+        assert seen(card[0]).startswith("Hội nhập quốc tế")
+        await fake.slash(CO, "Cô Hoa", "stats", manage=True)
+        await fake.wait_for(lambda f: caplog.text.count("could not answer an interaction") == 2)
+        assert "a private reply was not shown" in caplog.text
+        assert fake.channel_view() == [seen(card[0])] and fake.private_view(CO) == []

@@ -6,7 +6,7 @@ from bot.clock import ManualClock
 from bot.i18n import catalog
 from tests.conftest import START, Serving
 from tests.discord_harness import (
-    AN, BINH, CHI, PACE, READY_WAIT, paced, answered, custom_ids, is_typed, point_discord_at, round_until, seen,
+    AN, BINH, CHI, CO, PACE, READY_WAIT, paced, answered, custom_ids, is_typed, point_discord_at, round_until, seen,
     served_discord, shown,
 )
 from tests.fake_discord import TOKEN, FakeDiscord
@@ -107,3 +107,25 @@ async def test_a_form_opened_before_a_restart_is_answered_after_it(monkeypatch, 
         await fake.stop()
     assert serving.code == 0
     assert not [m for m in shown(fake) if m.get("replaces_deferral") and not m["ephemeral"]]
+
+
+async def test_a_typed_daily_question_names_the_form_and_answers_through_it(monkeypatch, real_course, tmp_path):
+    from dataclasses import replace
+    from datetime import timedelta
+
+    typed_only = replace(real_course, questions={k: q for k, q in real_course.questions.items()
+                                                 if q.type not in ("choice", "order", "true_false")})
+    clock = ManualClock(START)
+    async with served_discord(monkeypatch, typed_only, tmp_path / "db.sqlite3", clock=clock) as (fake, serving):
+        await fake.slash(CO, "Cô Hoa", "daily", manage=True, action="on", value="09:00")
+        await fake.wait_for(lambda f: [m for m in shown(f) if VI("daily.on_title") in seen(m)])
+        clock.move_to(clock.now() + timedelta(hours=1))
+        await serving.due()
+        post = (await fake.wait_for(lambda f: shown(f, "channel")))[0]
+        assert VI("daily.typed_hint_form") in seen(post) and VI("daily.typed_hint") not in seen(post)
+        asked_id = int(next(i for i in custom_ids(post) if i.startswith("t:"))[2:])
+        await fake.click(AN, "An", post, f"t:{asked_id}")
+        await fake.wait_for(lambda f: f.modals)
+        await fake.submit_modal(AN, "An", f"t:{asked_id}", {"answer": "không biết"}, message=post)
+        assert (await verdicts_for(fake, AN))[0].startswith("❌ Chưa đúng")
+        assert await answered(serving.bot) == 1

@@ -2,8 +2,9 @@
 Discord's 3-second window: the bot then defers ephemerally (Discord gives the first follow-up
 the deferral's visibility), and what is public goes to the channel through the outbox.
 
-Discord's window is scaled by S (3 s last 0.9 s); the adapter defers after 1.5 s scaled, and the
-core takes 2.5 s scaled."""
+Discord's window is scaled by S (3 s last 0.9 s) and the core takes 2.5 s scaled; the adapter
+defers after 0.5 s scaled, which leaves a loaded machine most of the window to get the deferral
+there."""
 
 import asyncio
 from datetime import timedelta
@@ -28,7 +29,7 @@ async def slow(monkeypatch, real_course, tmp_path):
     clock = ManualClock(START)
     fake = FakeDiscord(interaction_timeout=3.0 * S, channel_period=5.0 * PACE)
     async with served_discord(monkeypatch, real_course, tmp_path / "db.sqlite3", fake=fake, clock=clock,
-                              answer_within=1.5 * S) as (fake, serving):
+                              answer_within=0.5 * S) as (fake, serving):
         real = serving.bot.handle
 
         async def slow_handle(event):
@@ -67,31 +68,30 @@ async def test_a_slow_answer_by_command_is_deferred_privately_and_its_verdict_st
 
 async def test_a_slow_button_press_is_deferred_privately_and_the_reveal_it_causes_is_public(slow):
     fake, serving, clock, make_slow = slow
-    first = await round_until(fake, serving, clock, has_options, count=3)
+    first = await round_until(fake, serving, clock, has_options, count=5)
     first_id, option = (int(x) for x in next(i for i in custom_ids(first) if i.startswith("a:")).split(":")[1:])
-    await fake.click(AN, "An", first, f"a:{first_id}:{option}")       # An plays the first question in time
+    await fake.click(AN, "An", first, f"a:{first_id}:{option}")       # An plays a question in time
     await fake.wait_for(lambda f: f.private_view(AN))
-    clock.move_to(clock.now() + timedelta(seconds=34))
-    await serving.due()
-    position = 1 + int(seen(first).split("Câu ")[-1].split("/")[0])
-    second = await fake.wait_for(lambda f: question_message(f, position, 3))
+    position = int(seen(first).split("Câu ")[-1].split("/")[0])
+    while True:                                                      # the next question with buttons
+        clock.move_to(clock.now() + timedelta(seconds=34))
+        await serving.due()
+        position += 1
+        later = await fake.wait_for(lambda f: question_message(f, position, 5))
+        if has_options(later):
+            break
     make_slow()
-    if has_options(second):
-        asked_id = next(i for i in custom_ids(second) if i.startswith("a:")).split(":")[1]
-        press = await fake.click(AN, "An", second, f"a:{asked_id}:0")
-    else:
-        asked_id = next(i for i in custom_ids(second) if i.startswith("t:"))[2:]
-        press = await fake.submit_modal(AN, "An", f"t:{asked_id}", {"answer": "không biết"}, message=second)
+    asked_id = next(i for i in custom_ids(later) if i.startswith("a:")).split(":")[1]
+    press = await fake.click(AN, "An", later, f"a:{asked_id}:0")
     verdict = await fake.wait_for(lambda f: len(f.private_view(AN)) == 2 and f.private_view(AN))
     assert deferred_privately(fake, press)
     assert verdict[1].startswith(("✅ Chính xác", "❌ Chưa đúng"))
-    # everyone who plays has answered, so this answer revealed the question: in the channel, by the outbox
+    # everyone who plays has answered, so this press revealed the question: in the channel, by the outbox
     reveal = await fake.wait_for(lambda f: [m for m in shown(f, "channel") if "Mọi người đã trả lời" in seen(m)])
     assert not reveal[0]["ephemeral"] and reveal[0]["interaction_id"] is None
-    if has_options(second):
-        again = await fake.click(AN, "An", second, f"a:{asked_id}:0")
-        assert (await fake.wait_for(lambda f: len(f.private_view(AN)) == 3 and f.private_view(AN)))[2] != verdict[1]
-        assert deferred_privately(fake, again)
+    again = await fake.click(AN, "An", later, f"a:{asked_id}:0")
+    assert (await fake.wait_for(lambda f: len(f.private_view(AN)) == 3 and f.private_view(AN)))[2] != verdict[1]
+    assert deferred_privately(fake, again)
     assert no_verdict_in(fake.channel_view()) and await answered(serving.bot) == 2
 
 

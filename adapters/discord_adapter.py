@@ -326,7 +326,12 @@ class DiscordAdapter:
                                 timeout=FORM_KEPT)
         form.add_item(discord.ui.TextInput(label=shorten(tr("quiz.answer_form_label"), 45), custom_id="answer",
                                            max_length=200))
-        await interaction.response.send_modal(form)
+        try:
+            await interaction.response.send_modal(form)
+        except discord.HTTPException as error:
+            form.stop()
+            log.warning("could not open the answer form in %s (%s %s)", to_chat(interaction).key,
+                        error.status, error.text)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Form submissions, read from the raw interaction so they work after a restart too."""

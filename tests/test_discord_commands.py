@@ -103,7 +103,9 @@ async def test_lang_shows_and_sets_the_chat_s_language_and_refuses_students_priv
     changed = await replies_to(fake, await fake.slash(CO, "Cô Hoa", "lang", manage=True, language="en"))
     assert not changed[0]["ephemeral"] and seen(changed[0]) == EN("lang.set")
     helped = await replies_to(fake, await fake.slash(BINH, "Bình", "help"))
-    assert EN("help.commands") in seen(helped[0]) and "/define" in seen(helped[0])
+    assert EN("help.commands") in seen(helped[0])
+    for spec in COMMANDS:                                 # /help names every command, in English now
+        assert f"{spec.usage()} — {EN(f'cmd.{spec.name}')}" in seen(helped[0]), spec.name
     assert VI("lang.admin_only") not in "\n".join(fake.channel_view())
 
 

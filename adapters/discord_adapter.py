@@ -50,6 +50,7 @@ MESSAGE_LIMIT = 2000
 EMBED_LIMIT = 4096
 EMBED_FROM = 300             # longer replies (cards, reveals) go out as embeds
 MAX_ROWS, PER_ROW = 5, 5
+FORM_KEPT = 15 * 60.0        # seconds discord.py keeps an answer form it opened
 MARKS = {"b": "**", "i": "*", "code": "`", "": ""}
 CAPABILITIES = Capabilities(reads_chat=False, answer_form=True, native_quiz=False, private_in_group=True)
 LIMITS = Limits(group=(5, 5.0), private=(5, 5.0), overall=(50, 1.0))
@@ -191,11 +192,13 @@ class DiscordAdapter:
     limits = LIMITS
 
     def __init__(self, token: str, guild_id: int | None = None, answer_within: float = 2.0,
-                 connect_attempts: int = 5, retry_delay: float = 1.0):
+                 connect_attempts: int = 5, retry_delay: float = 1.0, guild_ready_timeout: float = 2.0):
         # No privileged intent: typed answers come through the answer form or /answer.
+        # guild_ready_timeout: how long discord.py waits for the servers' GUILD_CREATE after READY.
         self.token = token
         self.client = discord.Client(intents=discord.Intents.default(),
-                                     allowed_mentions=discord.AllowedMentions.none())
+                                     allowed_mentions=discord.AllowedMentions.none(),
+                                     guild_ready_timeout=guild_ready_timeout)
         self.tree = app_commands.CommandTree(self.client)
         self.guild = discord.Object(guild_id) if guild_id else None
         self.guild_id = guild_id
@@ -213,6 +216,15 @@ class DiscordAdapter:
 
     # --- rendering and sending (the outbox's transport) ----------------------------------------
     def render(self, chat: Chat, replies: Sequence[Reply]) -> list[dict]:
+        """Channel messages for these replies. A channel message is seen by the whole class, so a
+        reply meant for one member never becomes one (those go out as ephemeral responses)."""
+        if chat.is_group:
+            private = [r for r in replies if r.to is not None]
+            if private:
+                log.error("refused to post %d private replies to %s in the channel", len(private), chat.key)
+                replies = [r for r in replies if r.to is None]
+                if not replies:
+                    return []
         return message_kwargs(replies)
 
     async def send(self, chat: Chat, message: dict) -> Receipt:
@@ -245,36 +257,57 @@ class DiscordAdapter:
         await asyncio.wait({work}, timeout=self.answer_within)
         deferred = not work.done()
         if deferred:
-            await interaction.response.defer(ephemeral=True, thinking=True)
+            try:
+                await interaction.response.defer(ephemeral=True, thinking=True)
+            except discord.HTTPException as error:     # too late (a stalled loop): nothing can answer it
+                log.warning("could not defer an interaction in %s in time (%s %s)", event.chat.key,
+                            error.status, error.text)
         await self._respond(interaction, event.chat, await work, deferred)
 
     async def _respond(self, interaction: discord.Interaction, chat: Chat, replies: list[Reply],
                        deferred: bool) -> None:
+        """Private replies as ephemeral responses; the first public one as the response when
+        nothing is private and the core was quick; every other public reply through the outbox.
+        Whatever Discord refuses here, the public replies still reach the channel."""
         private = [r for r in replies if r.to is not None]
         public = [r for r in replies if r.to is None]
-        if private:
-            for n, reply in enumerate(private):
-                for kwargs in message_kwargs([reply]):
-                    if n == 0 and not deferred and not interaction.response.is_done():
-                        await interaction.response.send_message(ephemeral=True, **kwargs)
-                    else:
-                        await interaction.followup.send(ephemeral=True, **kwargs)
-        elif public and not deferred and not interaction.response.is_done() and public[0].question is None:
-            first = public.pop(0)
-            for kwargs in message_kwargs([first]):
-                if not interaction.response.is_done():
-                    await interaction.response.send_message(**kwargs)
+        try:
+            if private:
+                await self._tell(interaction, private, deferred)
+            elif public and not deferred and not interaction.response.is_done() and public[0].question is None:
+                await self._say(interaction, public[0])
+                public = public[1:]
+            elif deferred:
+                await interaction.delete_original_response()   # its replies go to the channel
+            if not interaction.response.is_done():
+                if interaction.type == discord.InteractionType.component:
+                    await interaction.response.defer()           # acknowledged, nothing to show
                 else:
-                    await interaction.followup.send(**kwargs)
-        elif deferred:
-            await interaction.delete_original_response()   # its replies go to the channel
-        if not interaction.response.is_done():
-            if interaction.type == discord.InteractionType.component:
-                await interaction.response.defer()           # acknowledged, nothing to show
+                    await interaction.response.defer(ephemeral=True, thinking=True)
+                    await interaction.delete_original_response()
+        except discord.HTTPException as error:
+            shown = "a private reply was not shown" if private else "its public replies go to the channel"
+            log.warning("could not answer an interaction in %s (%s %s): %s", chat.key, error.status,
+                        error.text, shown)
+        finally:
+            await self.outbox.post(chat, public)
+
+    @staticmethod
+    async def _tell(interaction: discord.Interaction, private: list[Reply], deferred: bool) -> None:
+        for n, reply in enumerate(private):
+            for kwargs in message_kwargs([reply]):
+                if n == 0 and not deferred and not interaction.response.is_done():
+                    await interaction.response.send_message(ephemeral=True, **kwargs)
+                else:
+                    await interaction.followup.send(ephemeral=True, **kwargs)
+
+    @staticmethod
+    async def _say(interaction: discord.Interaction, reply: Reply) -> None:
+        for kwargs in message_kwargs([reply]):
+            if not interaction.response.is_done():
+                await interaction.response.send_message(**kwargs)
             else:
-                await interaction.response.defer(ephemeral=True, thinking=True)
-                await interaction.delete_original_response()
-        await self.outbox.post(chat, public)
+                await interaction.followup.send(**kwargs)
 
     async def on_press(self, interaction: discord.Interaction, button_id: str) -> None:
         if button_id.startswith("t:"):
@@ -283,12 +316,23 @@ class DiscordAdapter:
         await self._answer(interaction, Press(self._event_user(interaction), to_chat(interaction), button_id))
 
     async def _open_answer_form(self, interaction: discord.Interaction, form_id: str) -> None:
-        """The form must be the first response to the press: no core work before it."""
-        tr = await self.bot.catalog_of(to_chat(interaction))
-        form = discord.ui.Modal(title=shorten(tr("quiz.answer_form_title"), 45), custom_id=form_id, timeout=None)
+        """The form must be the first response to the press, within Discord's 3 seconds: only
+        the chat's language is looked up first, and not waited for long. The form object is
+        forgotten after FORM_KEPT seconds; its submission is read in on_interaction anyway."""
+        lookup = asyncio.ensure_future(self.bot.catalog_of(to_chat(interaction)))
+        lookup.add_done_callback(lambda task: task.cancelled() or task.exception())   # seen, if late
+        await asyncio.wait({lookup}, timeout=self.answer_within / 2)
+        tr = lookup.result() if lookup.done() else catalog(self.bot.core.settings.language)
+        form = discord.ui.Modal(title=shorten(tr("quiz.answer_form_title"), 45), custom_id=form_id,
+                                timeout=FORM_KEPT)
         form.add_item(discord.ui.TextInput(label=shorten(tr("quiz.answer_form_label"), 45), custom_id="answer",
                                            max_length=200))
-        await interaction.response.send_modal(form)
+        try:
+            await interaction.response.send_modal(form)
+        except discord.HTTPException as error:
+            form.stop()
+            log.warning("could not open the answer form in %s (%s %s)", to_chat(interaction).key,
+                        error.status, error.text)
 
     async def on_interaction(self, interaction: discord.Interaction) -> None:
         """Form submissions, read from the raw interaction so they work after a restart too."""
@@ -297,11 +341,9 @@ class DiscordAdapter:
         data = interaction.data or {}
         form_id = str(data.get("custom_id", ""))
         asked = form_id[2:] if form_id.startswith("t:") else ""
-        if not asked.isdigit() or len(asked) > 18:
-            await interaction.response.defer()
-            return
+        asked_id = int(asked) if asked.isdigit() and len(asked) <= 18 else 0   # 0: no such question
         text = form_values(data.get("components", [])).get("answer", "")
-        event = TypedText(self._event_user(interaction), to_chat(interaction), text, answer_to=int(asked))
+        event = TypedText(self._event_user(interaction), to_chat(interaction), text, answer_to=asked_id)
         await self._answer(interaction, event)
 
     # --- commands from the table ---------------------------------------------------------------
@@ -339,7 +381,10 @@ class DiscordAdapter:
         callback.__discord_app_commands_param_description__ = descriptions
         callback.__discord_app_commands_param_choices__ = choices
         callback.__discord_app_commands_param_autocomplete__ = completions
-        return app_commands.Command(name=spec.name, description=_described(f"cmd.{spec.name}"), callback=callback)
+        command = app_commands.Command(name=spec.name, description=_described(f"cmd.{spec.name}"), callback=callback)
+        if spec.admins_only:       # listed to admins only, like Telegram's administrators' menu;
+            command.default_permissions = discord.Permissions(manage_guild=True)   # still checked in the core
+        return command
 
     async def _complete_terms(self, interaction: discord.Interaction, current: str):
         return [app_commands.Choice(name=term[:100], value=term[:100])
@@ -397,7 +442,7 @@ class DiscordAdapter:
                 if attempt == self.connect_attempts or self._stopping:
                     raise Fatal(f"cannot reach Discord ({error or type(error).__name__}) after {attempt} "
                                 "attempts: check the network") from None
-                log.warning("cannot reach Discord (%s); attempt %d of %d, next in %.0f s",
+                log.warning("cannot reach Discord (%s); attempt %d of %d, next in %g s",
                             error or type(error).__name__, attempt, self.connect_attempts, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30)

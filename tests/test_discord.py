@@ -1,13 +1,12 @@
 """The Discord adapter end to end: the real discord.py stack against a fake REST API and gateway."""
 
 import asyncio
-import random
 
 import pytest
-import yarl
 
 from bot.clock import ManualClock
 from tests.conftest import START, Serving
+from tests.discord_harness import READY_WAIT, point_discord_at, served_discord
 from tests.fake_discord import TOKEN, FakeDiscord
 
 AN, BINH, CHI, CO = 11, 12, 13, 99
@@ -15,24 +14,10 @@ AN, BINH, CHI, CO = 11, 12, 13, 99
 
 @pytest.fixture
 async def dc(real_course, tmp_path, monkeypatch):
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
-    from adapters.discord_adapter import DiscordAdapter
-
-    fake = FakeDiscord()
-    base = await fake.start()
-    monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
-    adapter = DiscordAdapter(TOKEN)
     clock = ManualClock(START)
-    try:
-        async with Serving(adapter, real_course, tmp_path / "db.sqlite3", clock) as served:
-            await fake.wait_for(lambda f: "define" in f.commands)
-            yield fake, served.bot, clock
-        assert served.code == 0
-    finally:
-        await fake.stop()
+    async with served_discord(monkeypatch, real_course, tmp_path / "db.sqlite3", clock=clock,
+                              allowed=(403,)) as (fake, served):       # one test refuses the channel
+        yield fake, served.bot, clock
 
 
 def visible(message: dict) -> str:
@@ -145,21 +130,16 @@ async def test_a_member_named_everyone_pings_nobody(dc):
 
 
 async def test_buttons_keep_working_after_a_restart(real_course, tmp_path, monkeypatch):
-    from discord.gateway import DiscordWebSocket
-    from discord.http import Route
-
     from adapters.discord_adapter import DiscordAdapter
 
     fake = FakeDiscord()
-    base = await fake.start()
-    monkeypatch.setattr(Route, "BASE", f"{base}/api/v10")
-    monkeypatch.setattr(DiscordWebSocket, "DEFAULT_GATEWAY", yarl.URL(f"{base.replace('http', 'ws')}/gateway"))
+    point_discord_at(monkeypatch, await fake.start())
     db = tmp_path / "db.sqlite3"
     clock = ManualClock(START)
 
     async def start_bot():
         fake.ready.clear()
-        served = Serving(DiscordAdapter(TOKEN), real_course, db, clock)
+        served = Serving(DiscordAdapter(TOKEN, guild_ready_timeout=READY_WAIT), real_course, db, clock)
         await served.__aenter__()
         return served
 

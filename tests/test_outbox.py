@@ -163,6 +163,23 @@ async def test_a_group_never_gets_more_than_its_window_allows():
         assert times[n + 3] - times[n] >= 0.3 - 1e-3
 
 
+async def test_a_fan_out_to_many_chats_lets_a_reply_somebody_waits_for_go_first():
+    transport = Transport(limits=Limits(group=None, private=None, overall=(2, 0.2)))
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    for n in range(10):                                  # the daily question to ten groups
+        await outbox.post(Chat("t", f"-{100 + n}", True), [text(f"daily {n}", game=True, background=True)])
+    await asyncio.sleep(0.05)                            # two went; eight wait for the window
+    await outbox.post(GROUP, [text("next question", game=True)])
+    await outbox.idle()
+    order = [body for _, body, _ in transport.sent]
+    assert sorted(order) == sorted([f"daily {n}" for n in range(10)] + ["next question"])
+    assert order.index("next question") <= 3             # behind one daily post at most, not eight
+    times = [at for _, _, at in transport.sent]
+    for n in range(len(times) - 2):
+        assert times[n + 2] - times[n] >= 0.2 - 1e-3     # the platform's limit still holds
+
+
 async def test_temporary_failures_are_retried_after_a_pause(wired):
     outbox, transport, listener = wired
     outbox.backoff = (0.01, 0.02)

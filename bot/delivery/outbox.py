@@ -10,7 +10,8 @@ Each chat with something to send has one worker task that sends its messages in 
   (a burst of cards), so a busy chat spends fewer of its messages and a quiet one gets each
   reply on its own.
 - Before each message the worker takes a slot in its chat's window and its platform's window
-  (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
+  (sliding windows, bot.delivery.window); a background post (the daily question to every
+  subscribed chat) lets other chats' messages ahead at the platform's window. "Retry after" and temporary failures pause only
   that chat; the message is sent again.
 - The core hears of every outcome: delivered (with the platform's receipt, before anything
   else is sent to that chat), undeliverable, chat gone, chat moved.
@@ -226,8 +227,9 @@ class Outbox:
             transport = self._transports[queue.chat.platform]
             try:
                 receipt = Receipt()
+                background = all(r.background for r in batch)
                 for message in transport.render(queue.chat, batch):
-                    receipt = await self._send(queue, transport, message)
+                    receipt = await self._send(queue, transport, message, background)
             except ChatMoved as moved:
                 await self._follow(queue, moved.new_id)
                 continue                         # send the same replies to the new id
@@ -244,14 +246,15 @@ class Outbox:
             await self._report("delivered", queue.chat, batch, receipt)
             return
 
-    async def _send(self, queue: _ChatQueue, transport: Transport, message) -> Receipt:
+    async def _send(self, queue: _ChatQueue, transport: Transport, message,
+                    background: bool = False) -> Receipt:
         failures = 0
         while True:
             wait = queue.blocked_until - self.clock()
             if wait > 0:
                 await asyncio.sleep(wait)
             chat_slot = await queue.window.acquire()
-            overall_slot = await self._overall[transport.platform].acquire()
+            overall_slot = await self._overall[transport.platform].acquire(background)
             try:
                 return await transport.send(queue.chat, message)
             except RetryLater as later:

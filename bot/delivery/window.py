@@ -4,7 +4,10 @@ Not a leaky bucket (aiolimiter lets a burst of N through and then refills contin
 about 2N pass in the first window, which Telegram answers with "retry after"). Here a send may
 start only when fewer than N sends finished within the last S seconds. A send counts from when
 it finished (its response came back), which is at or after the moment the server counted it,
-so the rule holds at the server whatever the latency. Waiters are served in order.
+so the rule holds at the server whatever the latency. Waiters are served in order, except
+that background sends (a scheduled post to a thousand chats) queue among themselves first and
+stand in the shared line one at a time: a send somebody is waiting for then waits behind at
+most one of them, not behind the whole fan-out.
 """
 
 from __future__ import annotations
@@ -35,9 +38,13 @@ class SlidingWindow:
         self.limit, self.seconds, self.clock = limit, seconds, clock
         self._recent: deque[Slot] = deque()     # the last `limit` sends, oldest first
         self._turn = asyncio.Lock()
+        self._background = asyncio.Lock()
 
-    async def acquire(self) -> Slot:
+    async def acquire(self, background: bool = False) -> Slot:
         """Wait until one more send fits the window, and take its slot."""
+        if background:
+            async with self._background:
+                return await self.acquire()
         async with self._turn:
             while len(self._recent) >= self.limit:
                 oldest = self._recent[0]
@@ -62,5 +69,5 @@ class SlidingWindow:
 class Unlimited:
     """A window that never waits (the console)."""
 
-    async def acquire(self) -> Slot:
+    async def acquire(self, background: bool = False) -> Slot:
         return Slot()

@@ -11,8 +11,8 @@ Each chat with something to send has one worker task that sends its messages in 
   reply on its own.
 - Before each message the worker takes a slot in its chat's window and its platform's window
   (sliding windows, bot.delivery.window); a background post (the daily question to every
-  subscribed chat) lets other chats' messages ahead at the platform's window. "Retry after" and temporary failures pause only
-  that chat; the message is sent again.
+  subscribed chat) lets other chats' messages ahead at the platform's window. "Retry after"
+  and temporary failures pause only that chat; the message is sent again.
 - The core hears of every outcome: delivered (with the platform's receipt, before anything
   else is sent to that chat), undeliverable, chat gone, chat moved.
 

@@ -144,8 +144,8 @@ async def telegram_class(groups: list[int], clock, settings: Settings, tick: boo
 
 
 class OutboxWaits:
-    """How long replies to some chats waited in the outbox: from being posted (by the core or
-    the adapter) to their delivery being reported to the core. Wraps the served outbox's `post`
+    """How long replies to some chats waited in the outbox, daily posts aside: from being
+    posted (by the core or the adapter) to their delivery being reported to the core. Wraps the served outbox's `post`
     and the core's `delivered` on those two objects only; nothing else changes."""
 
     def __init__(self, served: Served, chats: set[int]):
@@ -157,7 +157,8 @@ class OutboxWaits:
         async def timed_post(chat, replies):
             if chat.id in self.chats:
                 for reply in replies:
-                    self._queued[id(reply)] = (reply, time.monotonic())
+                    if not reply.background:         # a daily post may wait: nobody waits for it
+                        self._queued[id(reply)] = (reply, time.monotonic())
             await post(chat, replies)
 
         async def timed_delivered(chat, replies, receipt):

@@ -180,6 +180,22 @@ async def test_a_fan_out_to_many_chats_lets_a_reply_somebody_waits_for_go_first(
         assert times[n + 2] - times[n] >= 0.2 - 1e-3     # the platform's limit still holds
 
 
+async def test_a_class_playing_at_its_daily_time_gets_its_quiz_before_its_own_daily_post():
+    transport, listener = Transport(limits=Limits(group=(2, 10.0), private=None, overall=(2, 0.2))), Listener()
+    outbox = Outbox(listener)
+    outbox.add(transport)
+    for n in range(6):                                   # the fan-out is under way
+        await outbox.post(Chat("t", f"-{100 + n}", True), [text(f"daily {n}", game=True, background=True)])
+    await outbox.post(GROUP, [text("daily here", game=True, background=True)])
+    await asyncio.sleep(0.05)                            # it waits in line behind the others
+    await outbox.post(GROUP, [text("next question", game=True)])
+    await asyncio.wait_for(outbox.idle(), 5)
+    order = [body for _, body, _ in transport.sent]
+    assert order.index("next question") <= 3             # not behind its own chat's daily post
+    assert transport.bodies(GROUP.id) == ["next question", "daily here"]    # each once
+    assert [e[2] for e in listener.events if e[1] == GROUP.id] == [("next question",), ("daily here",)]
+
+
 async def test_temporary_failures_are_retried_after_a_pause(wired):
     outbox, transport, listener = wired
     outbox.backoff = (0.01, 0.02)

@@ -10,9 +10,11 @@ Each chat with something to send has one worker task that sends its messages in 
   (a burst of cards), so a busy chat spends fewer of its messages and a quiet one gets each
   reply on its own.
 - Before each message the worker takes a slot in its chat's window and its platform's window
-  (sliding windows, bot.delivery.window); a background post (the daily question to every
-  subscribed chat) lets other chats' messages ahead at the platform's window. "Retry after"
-  and temporary failures pause only that chat; the message is sent again.
+  (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
+  that chat; the message is sent again.
+- A background post (the daily question, sent to every subscribed chat at the same minute)
+  lets everything else go first: other chats' messages at the platform's window, and its own
+  chat's, which it gives way to while it waits (a class playing a quiz at its daily time).
 - The core hears of every outcome: delivered (with the platform's receipt, before anything
   else is sent to that chat), undeliverable, chat gone, chat moved.
 
@@ -41,6 +43,10 @@ log = logging.getLogger(__name__)
 BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 
 
+class _GaveWay(Exception):
+    """A background post stepped back for a reply queued behind it in its chat."""
+
+
 @dataclass
 class _Item:
     reply: Reply
@@ -48,8 +54,8 @@ class _Item:
     seq: int
 
     @property
-    def rank(self) -> tuple[int, int]:
-        return (0 if self.reply.game else 1, self.seq)
+    def rank(self) -> tuple[int, int, int]:
+        return (1 if self.reply.background else 0, 0 if self.reply.game else 1, self.seq)
 
 
 @dataclass
@@ -59,7 +65,8 @@ class _ChatQueue:
     items: list[_Item] = field(default_factory=list)
     worker: asyncio.Task | None = None
     blocked_until: float = 0.0
-    sending: list[Reply] = field(default_factory=list)     # taken from items, not yet reported
+    sending: list[_Item] = field(default_factory=list)     # taken from items, not yet reported
+    urgent: asyncio.Event = field(default_factory=asyncio.Event)   # a reply not in the background came
 
     def left(self) -> int:
         return len(self.items) + len(self.sending)
@@ -122,6 +129,8 @@ class Outbox:
                 log.error("refused to show %s's private reply in group %s", reply.to.key, chat.key)
                 continue
             queue.items.append(_Item(reply, now, next(self._seq)))
+            if not reply.background:
+                queue.urgent.set()
         self._ensure_worker(queue)
 
     def _queue(self, chat: Chat, transport: Transport) -> _ChatQueue:
@@ -187,9 +196,10 @@ class Outbox:
                 await self._deliver(queue, queue.sending)
             queue.sending = []
 
-    def _next_batch(self, queue: _ChatQueue) -> list[Reply]:
+    def _next_batch(self, queue: _ChatQueue) -> list[_Item]:
         """The replies of the next message: the most urgent first, then what can share its
-        message, in order. Stale lookups are dropped on the way."""
+        message, in order (a background post shares with background posts only). Stale lookups
+        are dropped on the way."""
         now = self.clock()
         fresh = []
         for item in sorted(queue.items, key=lambda i: i.rank):
@@ -200,6 +210,7 @@ class Outbox:
                 continue
             fresh.append(item)
         queue.items = fresh
+        queue.urgent.clear()
         if not fresh:
             return []
         transport = self._transports[queue.chat.platform]
@@ -207,29 +218,34 @@ class Outbox:
         busy = queue.window.used() * 2 >= queue.window.limit if isinstance(queue.window, SlidingWindow) else False
         for item in fresh[1:]:
             games = taken[-1].reply.game and item.reply.game
-            if not (games or busy) or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
+            if not (games or busy) or item.reply.background != taken[0].reply.background \
+                    or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
                 break
             taken.append(item)
         queue.items = fresh[len(taken):]
-        return [i.reply for i in taken]
+        return taken
 
-    async def _deliver(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+    async def _deliver(self, queue: _ChatQueue, items: list[_Item]) -> None:
         done = asyncio.get_running_loop().create_future()
         self._in_flight.add(done)
         try:
-            await self._deliver_reporting(queue, batch)
+            await self._deliver_reporting(queue, items)
         finally:
             self._in_flight.discard(done)
             done.set_result(None)
 
-    async def _deliver_reporting(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+    async def _deliver_reporting(self, queue: _ChatQueue, items: list[_Item]) -> None:
+        batch = [i.reply for i in items]
+        background = all(r.background for r in batch)
         while True:
             transport = self._transports[queue.chat.platform]
             try:
                 receipt = Receipt()
-                background = all(r.background for r in batch)
-                for message in transport.render(queue.chat, batch):
-                    receipt = await self._send(queue, transport, message, background)
+                for n, message in enumerate(transport.render(queue.chat, batch)):
+                    receipt = await self._send(queue, transport, message, background and n == 0)
+            except _GaveWay:
+                queue.items = sorted(queue.items + items, key=lambda i: i.rank)
+                return                           # sent after what overtook it
             except ChatMoved as moved:
                 await self._follow(queue, moved.new_id)
                 continue                         # send the same replies to the new id
@@ -248,13 +264,19 @@ class Outbox:
 
     async def _send(self, queue: _ChatQueue, transport: Transport, message,
                     background: bool = False) -> Receipt:
+        """Send one message within the windows. `background`: it may give way (_GaveWay) to
+        what is queued in its chat while it waits for the platform's window."""
         failures = 0
+        overall = self._overall[transport.platform]
         while True:
             wait = queue.blocked_until - self.clock()
             if wait > 0:
                 await asyncio.sleep(wait)
             chat_slot = await queue.window.acquire()
-            overall_slot = await self._overall[transport.platform].acquire(background)
+            overall_slot = await (self._background_slot(queue, overall) if background else overall.acquire())
+            if overall_slot is None:
+                queue.window.give_back(chat_slot)
+                raise _GaveWay
             try:
                 return await transport.send(queue.chat, message)
             except RetryLater as later:
@@ -272,6 +294,24 @@ class Outbox:
                 now = self.clock()
                 chat_slot.done(now)
                 overall_slot.done(now)
+
+    @staticmethod
+    async def _background_slot(queue: _ChatQueue, overall: SlidingWindow | Unlimited):
+        """A slot in the platform's window behind every other chat's messages; None as soon as
+        a reply that is not in the background is queued in this chat (it goes first)."""
+        taking = asyncio.ensure_future(overall.acquire(background=True))
+        overtaken = asyncio.ensure_future(queue.urgent.wait())
+        try:
+            await asyncio.wait({taking, overtaken}, return_when=asyncio.FIRST_COMPLETED)
+        finally:
+            overtaken.cancel()
+            taking.cancel()                      # no effect once it has its slot
+        try:
+            return await taking
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():
+                raise                            # the worker itself is being stopped
+            return None
 
     async def _follow(self, queue: _ChatQueue, new_id: str) -> None:
         old = queue.chat

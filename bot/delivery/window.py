@@ -60,6 +60,14 @@ class SlidingWindow:
             self._recent.append(slot)
             return slot
 
+    def give_back(self, slot: Slot) -> None:
+        """A slot taken but not used for a send: it no longer counts."""
+        try:
+            self._recent.remove(slot)
+        except ValueError:
+            pass
+        slot.done(self.clock())                   # whoever waits for it looks again
+
     def used(self) -> int:
         """Sends that finished within the last window or are in flight."""
         now = self.clock()
@@ -71,3 +79,6 @@ class Unlimited:
 
     async def acquire(self, background: bool = False) -> Slot:
         return Slot()
+
+    def give_back(self, slot: Slot) -> None:
+        pass

@@ -12,9 +12,13 @@ Each chat with something to send has one worker task that sends its messages in 
 - Before each message the worker takes a slot in its chat's window and its platform's window
   (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
   that chat; the message is sent again.
-- A background post (the daily question, sent to every subscribed chat at the same minute)
-  lets everything else go first: other chats' messages at the platform's window, and its own
-  chat's, which it gives way to while it waits (a class playing a quiz at its daily time).
+- A message waiting for a window gives way to anything more urgent queued in its chat behind
+  it (a reveal overtakes waiting lookups). A background post (the daily question, sent to
+  every subscribed chat at the same minute) lets everything else go first: other chats'
+  messages at the platform's window, and its own chat's (a class playing at its daily time).
+- While a chat plays (a game message went out within its window's length), lookups leave a
+  quarter of the chat's window free for the game: a class looking things up cannot spend the
+  budget that the next question needs.
 - The core hears of every outcome: delivered (with the platform's receipt, before anything
   else is sent to that chat), undeliverable, chat gone, chat moved.
 
@@ -44,7 +48,7 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 
 
 class _GaveWay(Exception):
-    """A background post stepped back for a reply queued behind it in its chat."""
+    """A message stepped back for a more urgent reply queued behind it in its chat."""
 
 
 @dataclass
@@ -54,8 +58,13 @@ class _Item:
     seq: int
 
     @property
+    def kind(self) -> tuple[int, int]:
+        """(0, 0) a game message, (0, 1) a lookup, (1, 0) a background post: lower goes first."""
+        return (1 if self.reply.background else 0, 0 if self.reply.game else 1)
+
+    @property
     def rank(self) -> tuple[int, int, int]:
-        return (1 if self.reply.background else 0, 0 if self.reply.game else 1, self.seq)
+        return (*self.kind, self.seq)
 
 
 @dataclass
@@ -66,7 +75,8 @@ class _ChatQueue:
     worker: asyncio.Task | None = None
     blocked_until: float = 0.0
     sending: list[_Item] = field(default_factory=list)     # taken from items, not yet reported
-    urgent: asyncio.Event = field(default_factory=asyncio.Event)   # a reply not in the background came
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)   # something was queued
+    game_sent_at: float = float("-inf")
 
     def left(self) -> int:
         return len(self.items) + len(self.sending)
@@ -129,8 +139,7 @@ class Outbox:
                 log.error("refused to show %s's private reply in group %s", reply.to.key, chat.key)
                 continue
             queue.items.append(_Item(reply, now, next(self._seq)))
-            if not reply.background:
-                queue.urgent.set()
+        queue.arrived.set()
         self._ensure_worker(queue)
 
     def _queue(self, chat: Chat, transport: Transport) -> _ChatQueue:
@@ -210,7 +219,7 @@ class Outbox:
                 continue
             fresh.append(item)
         queue.items = fresh
-        queue.urgent.clear()
+        queue.arrived.clear()
         if not fresh:
             return []
         transport = self._transports[queue.chat.platform]
@@ -236,13 +245,13 @@ class Outbox:
 
     async def _deliver_reporting(self, queue: _ChatQueue, items: list[_Item]) -> None:
         batch = [i.reply for i in items]
-        background = all(r.background for r in batch)
+        kind = items[0].kind                     # a batch never mixes background with the rest
         while True:
             transport = self._transports[queue.chat.platform]
             try:
                 receipt = Receipt()
                 for n, message in enumerate(transport.render(queue.chat, batch)):
-                    receipt = await self._send(queue, transport, message, background and n == 0)
+                    receipt = await self._send(queue, transport, message, kind, may_give_way=n == 0)
             except _GaveWay:
                 queue.items = sorted(queue.items + items, key=lambda i: i.rank)
                 return                           # sent after what overtook it
@@ -259,21 +268,29 @@ class Outbox:
                 log.exception("sending to %s failed", queue.chat.key)
                 await self._refused(queue, batch, f"{type(error).__name__}: {error}")
                 return
+            if any(r.game for r in batch):
+                queue.game_sent_at = self.clock()
             await self._report("delivered", queue.chat, batch, receipt)
             return
 
-    async def _send(self, queue: _ChatQueue, transport: Transport, message,
-                    background: bool = False) -> Receipt:
-        """Send one message within the windows. `background`: it may give way (_GaveWay) to
-        what is queued in its chat while it waits for the platform's window."""
+    async def _send(self, queue: _ChatQueue, transport: Transport, message, kind: tuple[int, int],
+                    may_give_way: bool) -> Receipt:
+        """Send one message of a batch of `kind` within the windows; while it waits for a slot
+        it gives way (_GaveWay) to anything more urgent queued in its chat, if `may_give_way`
+        (nothing of the batch was sent yet)."""
         failures = 0
         overall = self._overall[transport.platform]
+        background, lookup = kind[0] == 1, kind == (0, 1)
         while True:
             wait = queue.blocked_until - self.clock()
             if wait > 0:
                 await asyncio.sleep(wait)
-            chat_slot = await queue.window.acquire()
-            overall_slot = await (self._background_slot(queue, overall) if background else overall.acquire())
+            keep_free = self._game_reserve(queue) if lookup else 0
+            chat_slot = await self._unless_overtaken(queue, kind, may_give_way,
+                                                     queue.window.acquire(keep_free=keep_free))
+            if chat_slot is None:
+                raise _GaveWay
+            overall_slot = await self._unless_overtaken(queue, kind, may_give_way, overall.acquire(background))
             if overall_slot is None:
                 queue.window.give_back(chat_slot)
                 raise _GaveWay
@@ -295,16 +312,29 @@ class Outbox:
                 chat_slot.done(now)
                 overall_slot.done(now)
 
+    def _game_reserve(self, queue: _ChatQueue) -> int:
+        """Slots of the chat's window that lookups leave free while the chat plays."""
+        window = queue.window
+        if isinstance(window, SlidingWindow) and self.clock() - queue.game_sent_at < window.seconds:
+            return window.limit // 4
+        return 0
+
     @staticmethod
-    async def _background_slot(queue: _ChatQueue, overall: SlidingWindow | Unlimited):
-        """A slot in the platform's window behind every other chat's messages; None as soon as
-        a reply that is not in the background is queued in this chat (it goes first)."""
-        taking = asyncio.ensure_future(overall.acquire(background=True))
-        overtaken = asyncio.ensure_future(queue.urgent.wait())
+    async def _unless_overtaken(queue: _ChatQueue, kind: tuple[int, int], may_give_way: bool, acquiring):
+        """The slot `acquiring` waits for; None as soon as something more urgent than `kind` is
+        queued in the chat (it goes first; the slot is not taken)."""
+        if not may_give_way or kind == (0, 0):
+            return await acquiring               # nothing goes before a game message
+        taking = asyncio.ensure_future(acquiring)
         try:
-            await asyncio.wait({taking, overtaken}, return_when=asyncio.FIRST_COMPLETED)
+            while not taking.done() and not any(i.kind < kind for i in queue.items):
+                queue.arrived.clear()
+                arrival = asyncio.ensure_future(queue.arrived.wait())
+                try:
+                    await asyncio.wait({taking, arrival}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    arrival.cancel()
         finally:
-            overtaken.cancel()
             taking.cancel()                      # no effect once it has its slot
         try:
             return await taking

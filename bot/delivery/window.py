@@ -40,13 +40,14 @@ class SlidingWindow:
         self._turn = asyncio.Lock()
         self._background = asyncio.Lock()
 
-    async def acquire(self, background: bool = False) -> Slot:
-        """Wait until one more send fits the window, and take its slot."""
+    async def acquire(self, background: bool = False, keep_free: int = 0) -> Slot:
+        """Wait until one more send fits the window with `keep_free` slots to spare, and take
+        its slot."""
         if background:
             async with self._background:
-                return await self.acquire()
+                return await self.acquire(keep_free=keep_free)
         async with self._turn:
-            while len(self._recent) >= self.limit:
+            while len(self._recent) >= self.limit - keep_free:
                 oldest = self._recent[0]
                 if oldest.ended is None:          # still in flight: it counts from its end
                     await oldest.finished.wait()
@@ -77,7 +78,7 @@ class SlidingWindow:
 class Unlimited:
     """A window that never waits (the console)."""
 
-    async def acquire(self, background: bool = False) -> Slot:
+    async def acquire(self, background: bool = False, keep_free: int = 0) -> Slot:
         return Slot()
 
     def give_back(self, slot: Slot) -> None:

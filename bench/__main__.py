@@ -2,7 +2,9 @@
 
 import asyncio
 
-from bench import answers, daily, leaderboard, review_due, review_simulation, search_threshold
+from bench import (
+    answers, busy_group, class_quiz, daily, leaderboard, review_due, review_simulation, search_threshold,
+)
 
 
 def main() -> None:
@@ -11,6 +13,10 @@ def main() -> None:
     asyncio.run(answers.run())
     print()
     asyncio.run(leaderboard.run())
+    print()
+    asyncio.run(busy_group.run())
+    print()
+    asyncio.run(class_quiz.run())
     print()
     asyncio.run(daily.run())
     print()

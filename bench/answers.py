@@ -35,6 +35,7 @@ async def core_burst(db_path: Path) -> tuple[float, int, list[tuple]]:
         presented = present(question, core.rng)
         asked_id = await quiz_store.ask(core.db, chat_id, presented, question.topic, now,
                                         now + timedelta(hours=1))
+        await quiz_store.mark_delivered(core.db, asked_id, now, False, None, chat.platform)
         rng = random.Random(3)
         events = [Press(User("telegram", str(1000 + u), f"Học sinh {u}"), chat,
                         f"a:{asked_id}:{rng.randrange(4)}")

@@ -16,11 +16,17 @@ START = datetime.fromisoformat("2026-11-23T08:00:00+07:00")
 
 
 class CountingOutbox:
+    """Counts what the core posts and delivers nothing (the core's own cost, alone)."""
+
     def __init__(self):
         self.sent = 0
+        self.listener = None
 
-    async def send(self, chat, replies) -> None:
+    async def post(self, chat, replies) -> None:
         self.sent += len(replies)
+
+    async def settled(self) -> None:
+        pass
 
 
 def bot_on(db_path: Path, outbox=None, clock=None):

@@ -8,6 +8,7 @@ a post time means one late post (while the window is open), never two; a unique 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core import Core
@@ -120,9 +121,10 @@ async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -
     header = tr("daily.header", date=f"{window.day:%d/%m/%Y}",
                 until=local_label(tr, window.reveal_at, schedule.timezone))
     open_seconds = int((window.reveal_at - now).total_seconds())
-    return [question_reply(core.course, asked_id, question, presented, header, open_seconds,
-                           typed_hint(core, tr, chat.platform, chat.is_group, "daily"),
-                           answer_button(core, tr, chat.platform, asked_id))]
+    post = question_reply(core.course, asked_id, question, presented, header, open_seconds,
+                          typed_hint(core, tr, chat.platform, chat.is_group, "daily"),
+                          answer_button(core, tr, chat.platform, asked_id))
+    return [replace(post, background=True)]     # a thousand chats at 08:00 must not stall a quiz
 
 
 async def reveal_daily(core: Core, asked: Asked) -> list[Reply]:

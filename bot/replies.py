@@ -40,6 +40,9 @@ class Reply:
                                  # before lookups and never dropped for being late
     fallback: bool = False       # said because something else could not be delivered; if it
                                  # fails too, that is only logged
+    background: bool = False     # a scheduled post to many chats at once (the daily question):
+                                 # nobody waits for it this second, so at the platform's overall
+                                 # limit the replies somebody is waiting for go first
 
 
 class Outbox(Protocol):

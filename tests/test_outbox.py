@@ -163,6 +163,76 @@ async def test_a_group_never_gets_more_than_its_window_allows():
         assert times[n + 3] - times[n] >= 0.3 - 1e-3
 
 
+async def test_a_fan_out_to_many_chats_lets_a_reply_somebody_waits_for_go_first():
+    transport = Transport(limits=Limits(group=None, private=None, overall=(2, 0.2)))
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    for n in range(10):                                  # the daily question to ten groups
+        await outbox.post(Chat("t", f"-{100 + n}", True), [text(f"daily {n}", game=True, background=True)])
+    await asyncio.sleep(0.05)                            # two went; eight wait for the window
+    await outbox.post(GROUP, [text("next question", game=True)])
+    await outbox.idle()
+    order = [body for _, body, _ in transport.sent]
+    assert sorted(order) == sorted([f"daily {n}" for n in range(10)] + ["next question"])
+    assert order.index("next question") <= 3             # behind one daily post at most, not eight
+    times = [at for _, _, at in transport.sent]
+    for n in range(len(times) - 2):
+        assert times[n + 2] - times[n] >= 0.2 - 1e-3     # the platform's limit still holds
+
+
+async def test_a_class_playing_at_its_daily_time_gets_its_quiz_before_its_own_daily_post():
+    transport, listener = Transport(limits=Limits(group=(2, 10.0), private=None, overall=(2, 0.2))), Listener()
+    outbox = Outbox(listener)
+    outbox.add(transport)
+    for n in range(6):                                   # the fan-out is under way
+        await outbox.post(Chat("t", f"-{100 + n}", True), [text(f"daily {n}", game=True, background=True)])
+    await outbox.post(GROUP, [text("daily here", game=True, background=True)])
+    await asyncio.sleep(0.05)                            # it waits in line behind the others
+    await outbox.post(GROUP, [text("next question", game=True)])
+    await asyncio.wait_for(outbox.idle(), 5)
+    order = [body for _, body, _ in transport.sent]
+    assert order.index("next question") <= 3             # not behind its own chat's daily post
+    assert transport.bodies(GROUP.id) == ["next question", "daily here"]    # each once
+    assert [e[2] for e in listener.events if e[1] == GROUP.id] == [("next question",), ("daily here",)]
+
+
+async def test_a_reveal_queued_while_lookups_wait_for_a_full_window_takes_the_next_slot():
+    transport = Transport(limits=Limits(group=(3, 0.3), private=None, overall=None), max_chars=0)
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text(f"card {n}") for n in range(4)])   # the fourth waits for the window
+    await asyncio.sleep(0.05)
+    await outbox.post(GROUP, [text("reveal", game=True)])
+    await asyncio.wait_for(outbox.idle(), 5)
+    assert transport.bodies(GROUP.id) == ["card 0", "card 1", "card 2", "reveal", "card 3"]
+
+
+async def test_while_a_chat_plays_lookups_leave_a_quarter_of_its_window_to_the_game():
+    transport = Transport(limits=Limits(group=(8, 0.5), private=None, overall=None), max_chars=0)
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text("question 1", game=True)])
+    await outbox.post(GROUP, [text(f"card {n}") for n in range(10)])
+    await asyncio.sleep(0.2)
+    assert len(transport.bodies(GROUP.id)) == 6          # two of the eight slots kept for the game
+    posted = time.monotonic()
+    await outbox.post(GROUP, [text("reveal", game=True)])
+    await asyncio.sleep(0.05)
+    sent = {body: at for _, body, at in transport.sent}
+    assert sent["reveal"] - posted < 0.05                # not after the window frees at 0.5 s
+    await asyncio.wait_for(outbox.idle(), 5)
+    assert len(transport.bodies(GROUP.id)) == 12
+
+
+async def test_a_quiet_chat_s_lookups_may_use_its_whole_window():
+    transport = Transport(limits=Limits(group=(8, 0.5), private=None, overall=None), max_chars=0)
+    outbox = Outbox(Listener())
+    outbox.add(transport)
+    await outbox.post(GROUP, [text(f"card {n}") for n in range(10)])
+    await asyncio.sleep(0.2)
+    assert len(transport.bodies(GROUP.id)) == 8
+
+
 async def test_temporary_failures_are_retried_after_a_pause(wired):
     outbox, transport, listener = wired
     outbox.backoff = (0.01, 0.02)

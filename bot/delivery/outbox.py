@@ -12,6 +12,13 @@ Each chat with something to send has one worker task that sends its messages in 
 - Before each message the worker takes a slot in its chat's window and its platform's window
   (sliding windows, bot.delivery.window). "Retry after" and temporary failures pause only
   that chat; the message is sent again.
+- A message waiting for a window gives way to anything more urgent queued in its chat behind
+  it (a reveal overtakes waiting lookups). A background post (the daily question, sent to
+  every subscribed chat at the same minute) lets everything else go first: other chats'
+  messages at the platform's window, and its own chat's (a class playing at its daily time).
+- While a chat plays (a game message went out within its window's length), lookups leave a
+  quarter of the chat's window free for the game: a class looking things up cannot spend the
+  budget that the next question needs.
 - The core hears of every outcome: delivered (with the platform's receipt, before anything
   else is sent to that chat), undeliverable, chat gone, chat moved.
 
@@ -41,6 +48,10 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 MAX_MOVES = 3                # a chat that keeps moving is a platform's bug, not a reason to loop
 
 
+class _GaveWay(Exception):
+    """A message stepped back for a more urgent reply queued behind it in its chat."""
+
+
 @dataclass
 class _Item:
     reply: Reply
@@ -48,8 +59,13 @@ class _Item:
     seq: int
 
     @property
-    def rank(self) -> tuple[int, int]:
-        return (0 if self.reply.game else 1, self.seq)
+    def kind(self) -> tuple[int, int]:
+        """(0, 0) a game message, (0, 1) a lookup, (1, 0) a background post: lower goes first."""
+        return (1 if self.reply.background else 0, 0 if self.reply.game else 1)
+
+    @property
+    def rank(self) -> tuple[int, int, int]:
+        return (*self.kind, self.seq)
 
 
 @dataclass
@@ -59,7 +75,9 @@ class _ChatQueue:
     items: list[_Item] = field(default_factory=list)
     worker: asyncio.Task | None = None
     blocked_until: float = 0.0
-    sending: list[Reply] = field(default_factory=list)     # taken from items, not yet reported
+    sending: list[_Item] = field(default_factory=list)     # taken from items, not yet reported
+    arrived: asyncio.Event = field(default_factory=asyncio.Event)   # something was queued
+    game_sent_at: float = float("-inf")
 
     def left(self) -> int:
         return len(self.items) + len(self.sending)
@@ -122,6 +140,7 @@ class Outbox:
                 log.error("refused to show %s's private reply in group %s", reply.to.key, chat.key)
                 continue
             queue.items.append(_Item(reply, now, next(self._seq)))
+        queue.arrived.set()
         self._ensure_worker(queue)
 
     def _queue(self, chat: Chat, transport: Transport) -> _ChatQueue:
@@ -187,9 +206,10 @@ class Outbox:
                 await self._deliver(queue, queue.sending)
             queue.sending = []
 
-    def _next_batch(self, queue: _ChatQueue) -> list[Reply]:
+    def _next_batch(self, queue: _ChatQueue) -> list[_Item]:
         """The replies of the next message: the most urgent first, then what can share its
-        message, in order. Stale lookups are dropped on the way."""
+        message, in order (a background post shares with background posts only). Stale lookups
+        are dropped on the way."""
         now = self.clock()
         fresh = []
         for item in sorted(queue.items, key=lambda i: i.rank):
@@ -200,6 +220,7 @@ class Outbox:
                 continue
             fresh.append(item)
         queue.items = fresh
+        queue.arrived.clear()
         if not fresh:
             return []
         transport = self._transports[queue.chat.platform]
@@ -207,28 +228,34 @@ class Outbox:
         busy = queue.window.used() * 2 >= queue.window.limit if isinstance(queue.window, SlidingWindow) else False
         for item in fresh[1:]:
             games = taken[-1].reply.game and item.reply.game
-            if not (games or busy) or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
+            if not (games or busy) or item.reply.background != taken[0].reply.background \
+                    or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
                 break
             taken.append(item)
         queue.items = fresh[len(taken):]
-        return [i.reply for i in taken]
+        return taken
 
-    async def _deliver(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+    async def _deliver(self, queue: _ChatQueue, items: list[_Item]) -> None:
         done = asyncio.get_running_loop().create_future()
         self._in_flight.add(done)
         try:
-            await self._deliver_reporting(queue, batch)
+            await self._deliver_reporting(queue, items)
         finally:
             self._in_flight.discard(done)
             done.set_result(None)
 
-    async def _deliver_reporting(self, queue: _ChatQueue, batch: list[Reply]) -> None:
+    async def _deliver_reporting(self, queue: _ChatQueue, items: list[_Item]) -> None:
+        batch = [i.reply for i in items]
+        kind = items[0].kind                     # a batch never mixes background with the rest
         for _ in range(MAX_MOVES + 1):
             transport = self._transports[queue.chat.platform]
             try:
                 receipt = Receipt()
-                for message in transport.render(queue.chat, batch):
-                    receipt = await self._send(queue, transport, message)
+                for n, message in enumerate(transport.render(queue.chat, batch)):
+                    receipt = await self._send(queue, transport, message, kind, may_give_way=n == 0)
+            except _GaveWay:
+                queue.items = sorted(queue.items + items, key=lambda i: i.rank)
+                return                           # sent after what overtook it
             except ChatMoved as moved:
                 await self._follow(queue, moved.new_id)
                 continue                         # send the same replies to the new id
@@ -242,18 +269,33 @@ class Outbox:
                 log.exception("sending to %s failed", queue.chat.key)
                 await self._refused(queue, batch, f"{type(error).__name__}: {error}")
                 return
+            if any(r.game for r in batch):
+                queue.game_sent_at = self.clock()
             await self._report("delivered", queue.chat, batch, receipt)
             return
         await self._refused(queue, batch, f"the chat kept moving ({MAX_MOVES} times)")
 
-    async def _send(self, queue: _ChatQueue, transport: Transport, message) -> Receipt:
+    async def _send(self, queue: _ChatQueue, transport: Transport, message, kind: tuple[int, int],
+                    may_give_way: bool) -> Receipt:
+        """Send one message of a batch of `kind` within the windows; while it waits for a slot
+        it gives way (_GaveWay) to anything more urgent queued in its chat, if `may_give_way`
+        (nothing of the batch was sent yet)."""
         failures = 0
+        overall = self._overall[transport.platform]
+        background, lookup = kind[0] == 1, kind == (0, 1)
         while True:
             wait = queue.blocked_until - self.clock()
             if wait > 0:
                 await asyncio.sleep(wait)
-            chat_slot = await queue.window.acquire()
-            overall_slot = await self._overall[transport.platform].acquire()
+            keep_free = self._game_reserve(queue) if lookup else 0
+            chat_slot = await self._unless_overtaken(queue, kind, may_give_way,
+                                                     queue.window.acquire(keep_free=keep_free))
+            if chat_slot is None:
+                raise _GaveWay
+            overall_slot = await self._unless_overtaken(queue, kind, may_give_way, overall.acquire(background))
+            if overall_slot is None:
+                queue.window.give_back(chat_slot)
+                raise _GaveWay
             try:
                 return await transport.send(queue.chat, message)
             except RetryLater as later:
@@ -271,6 +313,37 @@ class Outbox:
                 now = self.clock()
                 chat_slot.done(now)
                 overall_slot.done(now)
+
+    def _game_reserve(self, queue: _ChatQueue) -> int:
+        """Slots of the chat's window that lookups leave free while the chat plays."""
+        window = queue.window
+        if isinstance(window, SlidingWindow) and self.clock() - queue.game_sent_at < window.seconds:
+            return window.limit // 4
+        return 0
+
+    @staticmethod
+    async def _unless_overtaken(queue: _ChatQueue, kind: tuple[int, int], may_give_way: bool, acquiring):
+        """The slot `acquiring` waits for; None as soon as something more urgent than `kind` is
+        queued in the chat (it goes first; the slot is not taken)."""
+        if not may_give_way or kind == (0, 0):
+            return await acquiring               # nothing goes before a game message
+        taking = asyncio.ensure_future(acquiring)
+        try:
+            while not taking.done() and not any(i.kind < kind for i in queue.items):
+                queue.arrived.clear()
+                arrival = asyncio.ensure_future(queue.arrived.wait())
+                try:
+                    await asyncio.wait({taking, arrival}, return_when=asyncio.FIRST_COMPLETED)
+                finally:
+                    arrival.cancel()
+        finally:
+            taking.cancel()                      # no effect once it has its slot
+        try:
+            return await taking
+        except asyncio.CancelledError:
+            if asyncio.current_task().cancelling():
+                raise                            # the worker itself is being stopped
+            return None
 
     async def _follow(self, queue: _ChatQueue, new_id: str) -> None:
         old = queue.chat

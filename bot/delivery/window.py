@@ -4,7 +4,10 @@ Not a leaky bucket (aiolimiter lets a burst of N through and then refills contin
 about 2N pass in the first window, which Telegram answers with "retry after"). Here a send may
 start only when fewer than N sends finished within the last S seconds. A send counts from when
 it finished (its response came back), which is at or after the moment the server counted it,
-so the rule holds at the server whatever the latency. Waiters are served in order.
+so the rule holds at the server whatever the latency. Waiters are served in order, except
+that background sends (a scheduled post to a thousand chats) queue among themselves first and
+stand in the shared line one at a time: a send somebody is waiting for then waits behind at
+most one of them, not behind the whole fan-out.
 """
 
 from __future__ import annotations
@@ -35,11 +38,16 @@ class SlidingWindow:
         self.limit, self.seconds, self.clock = limit, seconds, clock
         self._recent: deque[Slot] = deque()     # the last `limit` sends, oldest first
         self._turn = asyncio.Lock()
+        self._background = asyncio.Lock()
 
-    async def acquire(self) -> Slot:
-        """Wait until one more send fits the window, and take its slot."""
+    async def acquire(self, background: bool = False, keep_free: int = 0) -> Slot:
+        """Wait until one more send fits the window with `keep_free` slots to spare, and take
+        its slot."""
+        if background:
+            async with self._background:
+                return await self.acquire(keep_free=keep_free)
         async with self._turn:
-            while len(self._recent) >= self.limit:
+            while len(self._recent) >= self.limit - keep_free:
                 oldest = self._recent[0]
                 if oldest.ended is None:          # still in flight: it counts from its end
                     await oldest.finished.wait()
@@ -53,6 +61,14 @@ class SlidingWindow:
             self._recent.append(slot)
             return slot
 
+    def give_back(self, slot: Slot) -> None:
+        """A slot taken but not used for a send: it no longer counts."""
+        try:
+            self._recent.remove(slot)
+        except ValueError:
+            pass
+        slot.done(self.clock())                   # whoever waits for it looks again
+
     def used(self) -> int:
         """Sends that finished within the last window or are in flight."""
         now = self.clock()
@@ -62,5 +78,8 @@ class SlidingWindow:
 class Unlimited:
     """A window that never waits (the console)."""
 
-    async def acquire(self) -> Slot:
+    async def acquire(self, background: bool = False, keep_free: int = 0) -> Slot:
         return Slot()
+
+    def give_back(self, slot: Slot) -> None:
+        pass

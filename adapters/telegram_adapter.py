@@ -184,7 +184,7 @@ class TelegramAdapter:
     capabilities = CAPABILITIES
 
     def __init__(self, token: str, base_url: str | None = None, polls: bool = True,
-                 limits: Limits = Limits(), ack_within: float = 1.0, connect_attempts: int = 5,
+                 limits: Limits = Limits(), ack_within: float = 0.5, connect_attempts: int = 5,
                  retry_delay: float = 1.0, webhook_url: str | None = None, port: int = 8443):
         self.polls = polls     # questions that fit go out as native quiz polls in groups
         self.limits = limits

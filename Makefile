@@ -17,8 +17,9 @@ $(STAMP): pyproject.toml | $(BIN)/python
 run: $(STAMP)
 	$(BIN)/studybot run
 
+# Three workers: most tests wait on fake servers and timers more than they compute.
 test: $(STAMP)
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 3
 
 bench: $(STAMP)
 	$(BIN)/python -m bench

@@ -31,7 +31,7 @@ class Outcome:
 async def record(turn: Turn, asked: Asked, option: int | None, typed: str | None) -> Outcome:
     core, tr, now = turn.core, turn.tr, turn.now
     question = core.course.questions.get(asked.question_id)
-    refuse = lambda key: Outcome([turn.tell(tr(key), verdict=True)], False)  # noqa: E731
+    refuse = lambda key: Outcome([turn.tell(tr(key), verdict=True, game=True)], False)  # noqa: E731
     if turn.chat_id != asked.chat_id:
         return refuse("answer.other_chat")
     if asked.closed or (asked.delivered and now > asked.closes_at + core.grace):
@@ -63,4 +63,4 @@ async def record(turn: Turn, asked: Asked, option: int | None, typed: str | None
                          now, timezone)
     chosen = "" if option is None else f" ({option_label(asked.presented, option)})"
     text = tr("answer.right", chosen=chosen, points=points) if correct else tr("answer.wrong", chosen=chosen)
-    return Outcome([turn.tell(text, verdict=True)], True)
+    return Outcome([turn.tell(text, verdict=True, game=True)], True)   # shown before what it caused

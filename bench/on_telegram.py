@@ -72,7 +72,8 @@ class LogTally(logging.Handler):
     def emit(self, record: logging.LogRecord) -> None:
         key = f"{record.levelname} {record.name}"
         self.counts[key] += 1
-        self.first.setdefault(key, record.getMessage()[:160])
+        cause = f" ({record.exc_info[0].__name__}: {record.exc_info[1]})" if record.exc_info else ""
+        self.first.setdefault(key, (record.getMessage() + cause)[:240])
 
     def lines(self) -> list[str]:
         return [f"{n} x {key}: {self.first[key]}" for key, n in self.counts.most_common()]

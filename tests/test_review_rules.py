@@ -146,3 +146,21 @@ def test_items_name_a_question_or_a_concept_asked_through_its_questions(real_cou
     assert topic_of(real_course, question_item(some.id)) == some.topic
     assert questions_of(real_course, "q:gone") == [] and question_for(real_course, "c:gone", 0) is None
     assert questions_of(real_course, "x:what") == []
+
+
+def test_the_scheduler_takes_instants_in_any_zone():
+    """fsrs refuses anything but UTC; a clock (a bench's, a deployment's) may run in another zone."""
+    import random
+    from datetime import datetime, timedelta, timezone
+
+    from fsrs import Rating
+
+    from bot.review.scheduling import Memory, dump_state, load_state
+
+    memory = Memory(0.9, random.Random(1))
+    hanoi = datetime(2026, 11, 23, 20, 0, tzinfo=timezone(timedelta(hours=7)))
+    card = memory.review(memory.new_card(hanoi), Rating.Again, hanoi)
+    again = load_state(dump_state(card), card.due.astimezone(timezone(timedelta(hours=7))))
+    later = hanoi + timedelta(days=1)
+    assert memory.review(again, Rating.Good, later).due > later
+    assert 0 < memory.recall(again, later) <= 1

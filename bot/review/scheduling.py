@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import random
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from fsrs import Card, Rating, Scheduler, State
 from fsrs.scheduler import FUZZ_RANGES
@@ -53,9 +53,10 @@ class Memory:
                               enable_fuzzing=False)
 
     def new_card(self, now: datetime) -> Card:
-        return Card(card_id=0, due=now)   # card_id given: fsrs would otherwise read the real clock
+        return Card(card_id=0, due=now.astimezone(UTC))   # card_id given: fsrs would otherwise read the real clock
 
     def review(self, card: Card, rating: Rating, now: datetime) -> Card:
+        now = now.astimezone(UTC)          # fsrs takes UTC only; a clock may run in any zone
         reviewed, _ = self.fsrs.review_card(card, rating, review_datetime=now)
         if self.fuzz and reviewed.state == State.Review:
             days = (reviewed.due - now).days
@@ -69,7 +70,7 @@ class Memory:
         first review."""
         if card.last_review is None:
             return None
-        return float(self.fsrs.get_card_retrievability(card, now))
+        return float(self.fsrs.get_card_retrievability(card, now.astimezone(UTC)))
 
 
 def dump_state(card: Card) -> str:
@@ -81,4 +82,4 @@ def dump_state(card: Card) -> str:
 
 
 def load_state(text: str, due: datetime) -> Card:
-    return Card.from_dict({**json.loads(text), "card_id": 0, "due": due.isoformat()})
+    return Card.from_dict({**json.loads(text), "card_id": 0, "due": due.astimezone(UTC).isoformat()})

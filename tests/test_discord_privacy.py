@@ -32,8 +32,10 @@ async def slow(monkeypatch, real_course, tmp_path):
                               answer_within=0.5 * S) as (fake, serving):
         real = serving.bot.handle
 
+        slowness = 2.5 * S                      # past the deferral point, inside Discord's window
+
         async def slow_handle(event):
-            await asyncio.sleep(2.5 * S)
+            await asyncio.sleep(slowness)
             return await real(event)
 
         yield fake, serving, clock, lambda: monkeypatch.setattr(serving.bot, "handle", slow_handle)

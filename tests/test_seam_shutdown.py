@@ -118,7 +118,7 @@ async def test_a_flush_cancelled_in_the_middle_of_its_batch_tells_every_writer_a
         async def execute(sql, params=()):
             if sql.startswith("INSERT") and not inside.is_set():
                 inside.set()
-                await asyncio.sleep(3600)          # stuck in the middle of the batch
+                await asyncio.Event().wait()       # stuck in the middle of the batch, until cancelled
             return await real_execute(sql, params)
 
         db.conn.execute = execute

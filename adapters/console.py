@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import sys
 from datetime import datetime
 from typing import Any, Sequence, TextIO
 

@@ -25,7 +25,7 @@ import hashlib
 import html
 import logging
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Sequence
 from urllib.parse import urlparse
 
 from telegram import (

@@ -3,7 +3,6 @@ the real composition root, and reading what members see."""
 
 from __future__ import annotations
 
-import asyncio
 from contextlib import asynccontextmanager
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from bot.clock import ManualClock
 from bot.settings import Settings
 from tests.conftest import START, Serving
 from tests.fake_discord import CHANNEL, TOKEN, FakeDiscord
+from tests.loopback import until
 
 AN, BINH, CHI, CO = 11, 12, 13, 99
 READY_WAIT = 0.05       # the fake sends no GUILD_CREATE: discord.py need not wait its 2 s for them
@@ -88,18 +88,6 @@ def question_message(fake: FakeDiscord, position: int, total: int) -> dict | Non
 
 async def answered(bot) -> int:
     return (await bot.core.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
-
-
-async def until(condition, timeout: float = 10.0):
-    """Poll an async condition until it is truthy (the bot works in its own tasks)."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while True:
-        value = await condition()
-        if value:
-            return value
-        if asyncio.get_running_loop().time() > deadline:
-            raise AssertionError("timed out")
-        await asyncio.sleep(0.01)
 
 
 async def round_until(fake: FakeDiscord, serving, clock: ManualClock, wanted, count: int = 20) -> dict:

@@ -26,3 +26,16 @@ async def wait_for(fake, predicate, timeout: float = 10.0):
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"timed out; last calls: {fake.calls[-10:]}")
         await asyncio.sleep(0.01)
+
+
+async def until(check, what: str = "", timeout: float = 10.0):
+    """Poll an async condition until it is truthy and return its value (the bot records
+    answers and moves chats in its own tasks)."""
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        value = await check()
+        if value:
+            return value
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out: {what}")
+        await asyncio.sleep(0.01)

@@ -1,7 +1,6 @@
 """The shape of the code: the core imports no platform, and its import graph has no cycle."""
 
 import ast
-from pathlib import Path
 
 from tests.conftest import ROOT
 

@@ -1,6 +1,5 @@
 """The Discord adapter end to end: the real discord.py stack against a fake REST API and gateway."""
 
-import asyncio
 
 import pytest
 
@@ -8,6 +7,7 @@ from bot.clock import ManualClock
 from tests.conftest import START, Serving
 from tests.discord_harness import READY_WAIT, point_discord_at, served_discord
 from tests.fake_discord import TOKEN, FakeDiscord
+from tests.loopback import until
 
 AN, BINH, CHI, CO = 11, 12, 13, 99
 
@@ -42,6 +42,10 @@ def answer_button(message: dict) -> list[str]:
 
 async def recorded(bot) -> int:
     return (await bot.core.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
+
+
+async def reached(bot, count: int) -> bool:
+    return await recorded(bot) >= count
 
 
 async def play(fake, bot, message, players, right_for):
@@ -87,10 +91,7 @@ async def test_a_quiz_round_where_three_members_press_buttons_one_twice(dc):
     twice = await fake.wait_for(lambda f: [m for m in f.messages if m.get("ephemeral")
                                            and "đã trả lời câu này rồi" in visible(m)])
     assert twice[0]["where"] == "response"
-    for _ in range(300):
-        if await recorded(bot) >= 3:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: reached(bot, 3), "three answers recorded")
     assert await recorded(bot) == 3
     feedback = await fake.wait_for(lambda f: len([m for m in f.messages if m.get("ephemeral")]) >= 4
                                    and [m for m in f.messages if m.get("ephemeral")])

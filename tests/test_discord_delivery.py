@@ -3,7 +3,6 @@ posts paced under the channel limit, and channels that are gone pausing their da
 
 from datetime import timedelta
 
-import pytest
 
 from bot.clock import ManualClock
 from bot.i18n import catalog

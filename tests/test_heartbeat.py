@@ -5,13 +5,12 @@ import asyncio
 import subprocess
 from datetime import UTC, datetime, timedelta
 
-import pytest
 import yaml
 
 from studybot.app import tick_forever
 from studybot.heartbeat import Heartbeat, check_alive, heartbeat_path
 from studybot.run import Platforms, serve_platforms
-from tests.conftest import FIXTURE_COURSE, ROOT
+from tests.conftest import ROOT
 from tests.studybot_process import clean_env, run_studybot, studybot_command
 
 NOW = datetime(2026, 11, 23, 1, 0, tzinfo=UTC)

@@ -11,6 +11,7 @@ import pytest
 from adapters.telegram_adapter import TelegramAdapter
 from bot.clock import ManualClock
 from tests.conftest import START, Serving
+from tests.loopback import until
 from tests.fake_telegram import TOKEN, FakeTelegram, parse_html
 
 GROUP = -1001
@@ -70,14 +71,6 @@ async def test_a_4000_character_argument_and_markup_get_a_clear_reply(tg):
     replies = await fake.wait_for(lambda f: len(f.sent()) >= 2 and f.sent())
     for reply in replies:
         assert "Không tìm thấy" in parse_html(reply["text"]) or "khớp" in parse_html(reply["text"])
-
-
-async def until(check, what: str = "", timeout: float = 10.0):
-    """Wait for an async condition: the bot handles updates in its own tasks."""
-    deadline = asyncio.get_running_loop().time() + timeout
-    while not await check():
-        assert asyncio.get_running_loop().time() < deadline, f"timed out: {what}"
-        await asyncio.sleep(0.01)
 
 
 def questions_sent(fake) -> list[tuple[str, dict]]:

@@ -2,7 +2,6 @@
 fake Bot API, with every window and timeout scaled by SCALE (a minute lasts 3 seconds)."""
 
 import asyncio
-import re
 from datetime import timedelta
 
 import pytest
@@ -13,6 +12,7 @@ from bot.delivery.transport import Limits
 from bot.settings import Settings
 from tests.conftest import START, TEST_SETTINGS, Serving
 from tests.fake_telegram import TOKEN, FakeTelegram, parse_html
+from tests.loopback import until
 
 SCALE = 0.05
 MINUTE = 60 * SCALE
@@ -66,6 +66,10 @@ async def answers(serving) -> int:
     return (await serving.bot.core.db.fetchone("SELECT COUNT(*) FROM answers"))[0]
 
 
+async def answers_reach(serving, count: int) -> bool:
+    return await answers(serving) >= count
+
+
 @pytest.mark.parametrize("served", [Settings()], indirect=True)        # the real flood limits
 async def test_a_flooded_group_slows_no_other_chat_and_earns_no_429(served):
     fake = served.fake
@@ -100,23 +104,18 @@ async def test_a_class_of_forty_plays_a_round_without_a_single_429(served):
     fake, bot = served.fake, served.bot
     served.adapter.polls = False
     fake.type(A, CO, "Cô", "/quiz 6")
-    seen: set[int] = set()
     for position in range(1, 7):
-        text_call = await fake.wait_for(lambda f: next(
+        await fake.wait_for(lambda f: next(
             (p for m, p in f.delivered if m == "sendMessage" and int(p["chat_id"]) == A
              and f"Câu {position}/6" in parse_html(p["text"])), None), timeout=20)
         asked = await bot.core.db.fetchone("SELECT id, correct, options FROM asked WHERE position = ?", (position,))
-        seen.add(asked[0])
         for student in range(40):
             if asked[2] == "[]":
                 fake.type(A, 300 + student, f"Trò {student}", "không biết")
             else:
                 fake.press(A, 300 + student, f"Trò {student}", f"a:{asked[0]}:{student % 2}")
         if asked[2] == "[]" or position == 1:   # the first question, and one nobody gets right,
-            for _ in range(500):                # run their time out
-                if await answers(served) == position * 40:
-                    break
-                await asyncio.sleep(0.01)
+            await until(lambda: answers_reach(served, position * 40))     # run their time out
             served.clock.move_to(served.clock.now() + timedelta(seconds=40))
             await bot.run_due()
     await fake.wait_for(lambda f: any("Kết thúc lượt quiz" in t for t in texts_in(f, A)), timeout=20)
@@ -166,10 +165,7 @@ async def test_a_vote_that_overtakes_its_poll_s_delivery_is_still_counted(served
         fake.type(A, CO, "Cô", "/stop")
         await served.outbox.idle()
     await fake.wait_for(lambda f: f.sent("sendPoll"))
-    for _ in range(300):
-        if await answers(served) == 1:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: answers_reach(served, 1), "the early vote")
     row = await bot.core.db.fetchone("SELECT correct, points FROM answers")
     assert tuple(row) == (1, 15)                          # right, with the full speed bonus
 
@@ -235,12 +231,12 @@ async def test_a_group_that_becomes_a_supergroup_keeps_its_scores_and_gets_the_n
     await bot.core.db.write("INSERT INTO daily_schedules (chat_id, enabled, post_time, updated_at) "
                             "VALUES (?, 1, '09:00', 'x')", (chat_id,))
     fake.migrate(old, new)
-    for _ in range(300):
+
+    async def moved():
         row = await bot.core.db.fetchone("SELECT platform_id FROM chats WHERE id = ?", (chat_id,))
-        if row[0] == str(new):
-            break
-        await asyncio.sleep(0.01)
-    assert row[0] == str(new)
+        return row[0] == str(new)
+
+    await until(moved, "the chat's rows moved to the new id")
     assert (await bot.core.db.fetchone("SELECT chat_id FROM daily_schedules"))[0] == chat_id
     fake.type(new, AN, "An", "/daily")
     await fake.wait_for(lambda f: any("đang bật" in t for t in texts_in(f, new)))
@@ -268,12 +264,11 @@ async def test_the_bot_removed_from_a_group_pauses_its_daily_at_once(served):
     fake.type(A, CO, "Cô", "/daily on 09:00")
     await fake.wait_for(lambda f: any("đang bật" in t for t in texts_in(f, A)))
     fake.kick(A)
-    for _ in range(300):
-        row = await bot.core.db.fetchone("SELECT paused_reason FROM daily_schedules")
-        if row[0]:
-            break
-        await asyncio.sleep(0.01)
-    assert row[0] == "removed"
+
+    async def paused():
+        return (await bot.core.db.fetchone("SELECT paused_reason FROM daily_schedules"))[0]
+
+    assert await until(paused, "the daily paused") == "removed"
 
 
 async def test_an_edited_command_is_not_run_again_and_a_tab_separates_arguments(served):
@@ -325,10 +320,7 @@ async def test_a_slow_core_still_acknowledges_a_press_in_time(served, monkeypatc
     query = fake.press(A, AN, "An", data)
     await fake.wait_for(lambda f: f.callbacks[query].answered)
     assert fake.callbacks[query].latency < 0.45 and not fake.callbacks[query].refused
-    for _ in range(300):
-        if await answers(served) == 1:
-            break
-        await asyncio.sleep(0.01)
+    await until(lambda: answers_reach(served, 1), "the slow answer")
     assert await answers(served) == 1
     assert not [t for t in texts_in(fake, A) if "Chính xác" in t or "Chưa đúng" in t]
 

@@ -16,7 +16,6 @@ from bot.review.items import concept_item, question_item, questions_citing
 from bot.review.scheduling import Memory, dump_state, load_state
 from bot.store import people, review_store
 from bot.store.review_store import NewReview
-from bot.text import plain
 
 log = logging.getLogger(__name__)
 

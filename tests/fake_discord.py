@@ -590,13 +590,17 @@ class FakeDiscord:
         found = self._find(rest[0] if rest else "")
         if found is None or int(found["channel_id"]) != channel_id:
             raise unknown_message()
+        return self._on_message(method, found, body)
+
+    def _on_message(self, method: str, message: dict, body: dict) -> web.Response:
+        """GET, PATCH (edit) or DELETE one message the bot posted."""
         if method == "PATCH":
             check_message(body, creating=False)
-            return _json(self._edit(found, body))
+            return _json(self._edit(message, body))
         if method == "DELETE":
-            found["deleted"] = True
+            message["deleted"] = True
             return web.Response(status=204)
-        return _json(found)
+        return _json(message)
 
     def _take_channel_bucket(self, channel_id: int) -> dict:
         bucket = self._buckets.setdefault(channel_id, ChannelBucket(self.channel_limit, self.channel_period))
@@ -712,13 +716,7 @@ class FakeDiscord:
                 target = None
         if target is None or target.get("deleted"):
             raise unknown_message()
-        if method == "PATCH":
-            check_message(body, creating=False)
-            return _json(self._edit(target, body))
-        if method == "DELETE":
-            target["deleted"] = True
-            return web.Response(status=204)
-        return _json(target)
+        return self._on_message(method, target, body)
 
     def _follow_up(self, record: InteractionRecord, body: dict) -> dict:
         if record.thinking:              # Discord shows it in place of the "thinking" message

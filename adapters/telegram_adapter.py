@@ -144,11 +144,14 @@ def to_chat(tg_chat) -> Chat:
 class PerChatUpdates(BaseUpdateProcessor):
     """Updates of different chats at the same time, those of one chat in order. Button presses
     are ordered per chat and user, poll votes per user (they carry no chat), so that a class
-    pressing at once is acknowledged at once."""
+    pressing at once is acknowledged at once.
 
-    def __init__(self, max_concurrent_updates: int = 256):
+    PTB holds one of `max_concurrent_updates` slots while an update waits for its chat's turn,
+    so the cap is high: a flooded chat must not use up the slots other chats need."""
+
+    def __init__(self, max_concurrent_updates: int = 4096):
         super().__init__(max_concurrent_updates)
-        self._locks: dict[tuple, asyncio.Lock] = {}
+        self._turns: dict[tuple, tuple[asyncio.Lock, int]] = {}    # key -> (lock, updates holding it)
 
     @staticmethod
     def key(update: object) -> tuple:
@@ -164,13 +167,18 @@ class PerChatUpdates(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine) -> None:
         key = self.key(update)
-        lock = self._locks.setdefault(key, asyncio.Lock())
+        lock, users = self._turns.get(key, (None, 0))
+        lock = lock or asyncio.Lock()
+        self._turns[key] = (lock, users + 1)
         try:
             async with lock:
                 await coroutine
         finally:
-            if not lock.locked() and self._locks.get(key) is lock:
-                del self._locks[key]
+            lock, users = self._turns[key]
+            if users == 1:
+                del self._turns[key]           # nobody else waits for this chat
+            else:
+                self._turns[key] = (lock, users - 1)
 
     async def initialize(self) -> None:
         pass

@@ -37,7 +37,7 @@ from bot.commands import COMMANDS, Spec
 from bot.delivery.transport import (
     ChatGone, Limits, Receipt, TemporaryFailure, Undeliverable,
 )
-from bot.events import Chat, Command, Press, TypedText, User
+from bot.events import Chat, Command, Press, TypedText, User, button_number
 from bot.i18n import catalog
 from bot.platform import Capabilities
 from bot.replies import Reply
@@ -341,7 +341,7 @@ class DiscordAdapter:
         data = interaction.data or {}
         form_id = str(data.get("custom_id", ""))
         asked = form_id[2:] if form_id.startswith("t:") else ""
-        asked_id = int(asked) if asked.isdigit() and len(asked) <= 18 else 0   # 0: no such question
+        asked_id = button_number(asked) or 0                                   # 0: no such question
         text = form_values(data.get("components", [])).get("answer", "")
         event = TypedText(self._event_user(interaction), to_chat(interaction), text, answer_to=asked_id)
         await self._answer(interaction, event)

@@ -73,3 +73,14 @@ def parse_command(text: str) -> tuple[str, str, str] | None:
         return None
     return name.lower(), addressee, args.strip()
 
+
+MAX_ID = 2 ** 63 - 1      # SQLite's largest integer: a longer number in a button is no row of ours
+
+
+def button_number(text: str) -> int | None:
+    """A non-negative id from button or form data, or None: garbage, a digit that is not ASCII
+    ("²" is a digit to str.isdigit), or a number too big to be any row."""
+    if not (text.isascii() and text.isdigit()) or len(text) > 19:
+        return None
+    value = int(text)
+    return value if value <= MAX_ID else None

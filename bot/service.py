@@ -20,7 +20,7 @@ from bot.cards import concept_card
 from bot.core import Core
 from bot.define import define_by_id
 from bot.delivery.transport import Receipt
-from bot.events import Chat, Command, Event, Press, TypedText, User
+from bot.events import Chat, Command, Event, Press, TypedText, User, button_number
 from bot.flood import NOTICE, OK, FloodGate
 from bot.i18n import Catalog, catalog
 from bot.normalize import fold
@@ -34,17 +34,6 @@ from bot.typed_answers import answer_typed
 log = logging.getLogger(__name__)
 
 MAX_ARGS = 10_000
-MAX_ID = 2 ** 63 - 1              # SQLite's largest integer: a longer number in a button is stale
-
-
-def button_number(text: str) -> int | None:
-    """A non-negative id from button data, or None (garbage, or too big to be any row)."""
-    if not text.isdigit() or len(text) > 19:
-        return None
-    value = int(text)
-    return value if value <= MAX_ID else None
-
-
 class StudyBot:
     def __init__(self, core: Core):
         self.core = core

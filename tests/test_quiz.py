@@ -169,6 +169,8 @@ async def test_presses_on_unknown_or_forged_buttons_are_refused(chat):
     assert "không còn dùng được" in texts(await chat.press("An", "zzz"))
     assert "không còn dùng được" in texts(await chat.press("An", "a:" + "9" * 50 + ":0"))   # not an OverflowError
     assert "không còn dùng được" in texts(await chat.press("An", "a:1:" + "9" * 50))
+    assert "không còn dùng được" in texts(await chat.press("An", "a:²:0"))       # a digit, not ASCII
+    assert "không còn dùng được" in texts(await chat.press("An", "a:1:²"))
     q = question_of(await chat.say("An", "/quiz lich su 1"))
     elsewhere = await chat.press("An", option_id(q, True), private=True)
     assert "cuộc trò chuyện khác" in texts(elsewhere)

@@ -201,3 +201,23 @@ async def test_a_cancelled_flush_tells_every_waiting_writer_instead_of_leaving_i
                               "VALUES ('c', 'after', 1, 'x')") == 1      # the next write works
     finally:
         await db.close()
+
+
+async def test_a_full_disk_in_the_middle_of_a_batch_fails_every_write_of_it(db_path):
+    """SQLite rolls back the whole transaction on "disk full": writes batched before the failing
+    one must not be reported as saved, nor writes after it saved outside a transaction."""
+    import asyncio
+
+    db = await Database.open(db_path)
+    try:
+        await db.write("CREATE TABLE u (x)")
+        pages = (await db.fetchone("PRAGMA page_count"))[0]
+        await db.fetchall(f"PRAGMA max_page_count = {pages + 2}")
+        results = await asyncio.gather(
+            db.write("INSERT INTO u VALUES (1)"), db.write("INSERT INTO u VALUES (?)", ("x" * 100_000,)),
+            db.write("INSERT INTO u VALUES (2)"), return_exceptions=True)
+        assert all(isinstance(r, sqlite3.Error) for r in results), results
+        assert await db.fetchall("SELECT x FROM u") == []
+        assert await db.write("INSERT INTO u VALUES (3)") == 1            # the next batch works
+    finally:
+        await db.close()

@@ -166,7 +166,9 @@ class Database:
                     else:
                         result = (await self.conn.execute(sql, params)).rowcount
                 except sqlite3.Error as exc:
-                    result = exc
+                    if not self.conn.in_transaction:
+                        raise           # SQLite rolled back the whole batch (disk full, I/O): none counts
+                    result = exc        # only this statement failed (a constraint): the rest commit
                 outcomes.append((future, result))
             await self.conn.commit()
         except BaseException as exc:       # the batch did not commit: nobody succeeded

@@ -91,6 +91,7 @@ class ConsoleAdapter:
     platform = PLATFORM
     capabilities = CONSOLE
     limits = NO_LIMITS
+    shows_private_replies = True     # one terminal: a private reply is printed with who alone sees it
 
     def __init__(self, stdin: TextIO, stdout: TextIO, jsonl: bool = False, clock: ManualClock | None = None,
                  language: str = "vi"):

@@ -31,6 +31,7 @@ class Adapter(Protocol):
     platform: str
     capabilities: Capabilities
     limits: Limits
+    shows_private_replies: bool
 
     def render(self, chat: Chat, replies: Sequence[Reply]) -> list[Any]: ...
 

@@ -52,7 +52,7 @@ EMBED_FROM = 300             # longer replies (cards, reveals) go out as embeds
 MAX_ROWS, PER_ROW = 5, 5
 FORM_KEPT = 15 * 60.0        # seconds discord.py keeps an answer form it opened
 MARKS = {"b": "**", "i": "*", "code": "`", "": ""}
-CAPABILITIES = Capabilities(reads_chat=False, answer_form=True, native_quiz=False, private_in_group=True)
+CAPABILITIES = Capabilities(reads_chat=False, answer_form=True, private_in_group=True)
 LIMITS = Limits(group=(5, 5.0), private=(5, 5.0), overall=(50, 1.0))
 ENGLISH = (discord.Locale.american_english, discord.Locale.british_english)
 VI = catalog("vi")
@@ -190,6 +190,7 @@ class DiscordAdapter:
     platform = PLATFORM
     capabilities = CAPABILITIES
     limits = LIMITS
+    shows_private_replies = False    # only interaction responses can be ephemeral, not channel posts
 
     def __init__(self, token: str, guild_id: int | None = None, answer_within: float = 2.0,
                  connect_attempts: int = 5, retry_delay: float = 1.0, guild_ready_timeout: float = 2.0):
@@ -216,15 +217,8 @@ class DiscordAdapter:
 
     # --- rendering and sending (the outbox's transport) ----------------------------------------
     def render(self, chat: Chat, replies: Sequence[Reply]) -> list[dict]:
-        """Channel messages for these replies. A channel message is seen by the whole class, so a
-        reply meant for one member never becomes one (those go out as ephemeral responses)."""
-        if chat.is_group:
-            private = [r for r in replies if r.to is not None]
-            if private:
-                log.error("refused to post %d private replies to %s in the channel", len(private), chat.key)
-                replies = [r for r in replies if r.to is None]
-                if not replies:
-                    return []
+        """Channel messages for these replies (a reply meant for one member goes out as an
+        ephemeral response instead, and the outbox refuses one here: shows_private_replies)."""
         return message_kwargs(replies)
 
     async def send(self, chat: Chat, message: dict) -> Receipt:

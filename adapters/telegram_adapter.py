@@ -60,7 +60,10 @@ TOAST_LIMIT = 200
 POLL_OPEN_MIN, POLL_OPEN_MAX = 5, 30 * 24 * 3600
 TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "code": ("<code>", "</code>"), "": ("", "")}
 RECEIVED = "👀"            # a typed answer arrived (its verdict comes at the reveal)
-CAPABILITIES = Capabilities(reads_chat=True, answer_form=False, native_quiz=True, private_in_group=False)
+CAPABILITIES = Capabilities(reads_chat=True, answer_form=False, private_in_group=False)
+# Telegram's published limits: 20 messages a minute in a group, about 1 a second in a private
+# chat, about 30 a second overall (bot FAQ).
+LIMITS = Limits(group=(20, 60.0), private=(1, 1.0), overall=(30, 1.0))
 
 
 def render_html(text: Rich) -> str:
@@ -190,9 +193,10 @@ class PerChatUpdates(BaseUpdateProcessor):
 class TelegramAdapter:
     platform = PLATFORM
     capabilities = CAPABILITIES
+    shows_private_replies = False    # Telegram has no reply for one member of a group
 
     def __init__(self, token: str, base_url: str | None = None, polls: bool = True,
-                 limits: Limits = Limits(), ack_within: float = 0.5, connect_attempts: int = 5,
+                 limits: Limits = LIMITS, ack_within: float = 0.5, connect_attempts: int = 5,
                  retry_delay: float = 1.0, webhook_url: str | None = None, port: int = 8443):
         self.polls = polls     # questions that fit go out as native quiz polls in groups
         self.limits = limits

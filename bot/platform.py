@@ -13,7 +13,6 @@ from dataclasses import dataclass
 class Capabilities:
     reads_chat: bool = True          # the bot sees plain messages in a group (typed answers there)
     answer_form: bool = False        # a button can open a form to type an answer in (Discord)
-    native_quiz: bool = False        # questions may go out as the platform's own quiz (Telegram polls)
     private_in_group: bool = True    # a reply for one member can be shown to them alone in a group
 
 

@@ -93,7 +93,7 @@ async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop
     `started` is set once every adapter is up. A stop asked for while an adapter is still
     connecting (retrying an unreachable server) is honoured at once."""
     for adapter in adapters:
-        outbox.add(adapter, private_in_group=adapter.capabilities.private_in_group)
+        outbox.add(adapter)
     running: list[Adapter] = []
     tasks: dict[asyncio.Future, str] = {}
     stopping = asyncio.ensure_future(stop.wait())

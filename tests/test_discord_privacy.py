@@ -130,7 +130,7 @@ async def test_a_private_reply_handed_to_the_outbox_never_becomes_a_channel_mess
     await serving.outbox.post(channel, [Reply(plain("❌ Chưa đúng."), to=an, verdict=True)])
     await serving.outbox.idle()
     assert fake.channel_view() == ["Câu hỏi tiếp theo"]
-    assert "refused to post 1 private replies to discord:901" in caplog.text
+    assert caplog.text.count(f"refused to show discord:{AN}'s private reply in group discord:901") == 2
 
 
 async def test_when_discord_s_window_is_missed_public_replies_still_reach_the_channel(monkeypatch, real_course,

@@ -470,6 +470,7 @@ class RefusingQuestions:
     """A platform that shows a question as a message of its own (as Telegram shows a quiz poll)
     and refuses the questions of `refused` positions, as a platform refuses a bad request."""
     platform = "console"
+    shows_private_replies = False
 
     def __init__(self, refused: set[str]):
         self.limits, self.refused = NO_LIMITS, refused

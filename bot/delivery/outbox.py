@@ -29,13 +29,14 @@ from __future__ import annotations
 
 import asyncio
 import itertools
+import math
 import logging
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Sequence
 
 from bot.delivery.transport import (
-    ChatGone, ChatMoved, DeliveryListener, Limits, Receipt, RetryLater, TemporaryFailure,
+    ChatGone, ChatMoved, DeliveryListener, Receipt, RetryLater, TemporaryFailure,
     Transport, Undeliverable,
 )
 from bot.delivery.window import SlidingWindow, Unlimited
@@ -48,6 +49,10 @@ BACKOFF = (1.0, 2.0, 4.0, 8.0, 16.0, 30.0)
 MAX_MOVES = 3                # a chat that keeps moving is a platform's bug, not a reason to loop
 
 
+class _Stale(Exception):
+    """A lookup waited past its use before the platform would take it."""
+
+
 class _GaveWay(Exception):
     """A message stepped back for a more urgent reply queued behind it in its chat."""
 
@@ -57,6 +62,7 @@ class _Item:
     reply: Reply
     queued_at: float
     seq: int
+    alone: bool = False        # refused as part of a merged message: sent on its own now
 
     @property
     def kind(self) -> tuple[int, int]:
@@ -76,6 +82,7 @@ class _ChatQueue:
     worker: asyncio.Task | None = None
     blocked_until: float = 0.0
     sending: list[_Item] = field(default_factory=list)     # taken from items, not yet reported
+    flight: asyncio.Future | None = None   # a send to the platform is out and not yet reported
     arrived: asyncio.Event = field(default_factory=asyncio.Event)   # something was queued
     game_sent_at: float = float("-inf")
 
@@ -95,8 +102,6 @@ class Outbox:
         self.clock = clock
         self.backoff = tuple(backoff)
         self._failed: asyncio.Future | None = None
-        self._private_in_group: set[str] = set()
-        self.retries = 0                    # "retry after" answers received (for the benches)
         self.dropped = 0                    # stale lookups dropped
         self._transports: dict[str, Transport] = {}
         self._overall: dict[str, SlidingWindow | Unlimited] = {}
@@ -105,14 +110,10 @@ class Outbox:
         self._seq = itertools.count()
         self._closed = False
 
-    def add(self, transport: Transport, private_in_group: bool = False) -> None:
-        """Route a platform's chats to `transport`. `private_in_group`: the transport itself
-        shows a reply to one member inside a group only to that member (else such a reply is
-        refused here: a reply meant for one person never reaches the group)."""
+    def add(self, transport: Transport) -> None:
+        """Route a platform's chats to `transport`, within its declared limits."""
         self._transports[transport.platform] = transport
-        self._overall[transport.platform] = _window((transport.limits or Limits()).overall, self.clock)
-        if private_in_group:
-            self._private_in_group.add(transport.platform)
+        self._overall[transport.platform] = _window(transport.limits.overall, self.clock)
 
     @property
     def failed(self) -> asyncio.Future:
@@ -135,8 +136,8 @@ class Outbox:
             return
         queue = self._queue(chat, transport)
         now = self.clock()
-        for reply in replies:
-            if reply.to is not None and chat.is_group and chat.platform not in self._private_in_group:
+        for reply in replies:               # a reply meant for one person never reaches the group
+            if reply.to is not None and chat.is_group and not transport.shows_private_replies:
                 log.error("refused to show %s's private reply in group %s", reply.to.key, chat.key)
                 continue
             queue.items.append(_Item(reply, now, next(self._seq)))
@@ -146,7 +147,7 @@ class Outbox:
     def _queue(self, chat: Chat, transport: Transport) -> _ChatQueue:
         queue = self._queues.get(chat.key)
         if queue is None:
-            limits = transport.limits or Limits()
+            limits = transport.limits
             window = _window(limits.group if chat.is_group else limits.private, self.clock)
             queue = self._queues[chat.key] = _ChatQueue(chat, window)
         return queue
@@ -175,9 +176,6 @@ class Outbox:
         """Once every queue is empty and nothing is being sent."""
         while workers := [q.worker for q in self._queues.values() if q.worker and not q.worker.done()]:
             await asyncio.wait(workers)
-
-    def waiting(self) -> int:
-        return sum(q.left() for q in self._queues.values())
 
     async def close(self, timeout: float = 5.0) -> int:
         """Stop taking replies, send what waits for at most `timeout` seconds, and return how
@@ -225,24 +223,31 @@ class Outbox:
             return []
         transport = self._transports[queue.chat.platform]
         taken = [fresh[0]]
-        busy = queue.window.used() * 2 >= queue.window.limit if isinstance(queue.window, SlidingWindow) else False
+        busy = queue.window.used() * 2 >= queue.window.limit
         for item in fresh[1:]:
             games = taken[-1].reply.game and item.reply.game
-            if not (games or busy) or item.reply.background != taken[0].reply.background \
-                    or len(transport.render(queue.chat, [i.reply for i in taken + [item]])) != 1:
+            if not (games or busy) or taken[0].alone or item.alone \
+                    or item.reply.background != taken[0].reply.background \
+                    or not self._one_message(transport, queue.chat, taken + [item]):
                 break
             taken.append(item)
         queue.items = fresh[len(taken):]
         return taken
 
+    @staticmethod
+    def _one_message(transport: Transport, chat: Chat, items: list[_Item]) -> bool:
+        """Whether these replies can share one message; an adapter that fails to say is asked
+        no more (each reply then goes alone, and its failure is handled when it is sent)."""
+        try:
+            return len(transport.render(chat, [i.reply for i in items])) == 1
+        except Exception:
+            return False
+
     async def _deliver(self, queue: _ChatQueue, items: list[_Item]) -> None:
-        done = asyncio.get_running_loop().create_future()
-        self._in_flight.add(done)
         try:
             await self._deliver_reporting(queue, items)
         finally:
-            self._in_flight.discard(done)
-            done.set_result(None)
+            self._landed(queue)
 
     async def _deliver_reporting(self, queue: _ChatQueue, items: list[_Item]) -> None:
         batch = [i.reply for i in items]
@@ -250,24 +255,39 @@ class Outbox:
         for _ in range(MAX_MOVES + 1):
             transport = self._transports[queue.chat.platform]
             try:
+                messages = transport.render(queue.chat, batch)
+                if not messages:
+                    raise Undeliverable("the platform has no message to show this in")
                 receipt = Receipt()
-                for n, message in enumerate(transport.render(queue.chat, batch)):
-                    receipt = await self._send(queue, transport, message, kind, may_give_way=n == 0)
+                for n, message in enumerate(messages):
+                    receipt = await self._send(queue, transport, message, kind, may_give_way=n == 0,
+                                               stale_at=self._stale_at(items))
             except _GaveWay:
                 queue.items = sorted(queue.items + items, key=lambda i: i.rank)
                 return                           # sent after what overtook it
+            except _Stale:
+                self.dropped += len(items)
+                log.warning("dropped %d replies to %s: too old by the time the platform would take them",
+                            len(items), queue.chat.key)
+                return
             except ChatMoved as moved:
                 await self._follow(queue, moved.new_id)
                 continue                         # send the same replies to the new id
             except ChatGone as gone:
                 await self._gone(queue, gone)
                 return
-            except Undeliverable as refused:
-                await self._refused(queue, batch, str(refused))
-                return
-            except Exception as error:           # an adapter's bug must not stop the chat's queue
-                log.exception("sending to %s failed", queue.chat.key)
-                await self._refused(queue, batch, f"{type(error).__name__}: {error}")
+            except Exception as error:           # refused, or an adapter's bug: not the end of the queue
+                if not isinstance(error, Undeliverable):
+                    log.exception("sending to %s failed", queue.chat.key)
+                if len(items) > 1:               # one bad reply must not sink those it shared a message with
+                    log.warning("%s refused a merged message to %s (%s); sending its %d replies one by one",
+                                queue.chat.platform, queue.chat.key, error, len(items))
+                    for item in items:
+                        item.alone = True
+                    queue.items = sorted(queue.items + items, key=lambda i: i.rank)
+                    return
+                reason = str(error) if isinstance(error, Undeliverable) else f"{type(error).__name__}: {error}"
+                await self._refused(queue, batch, reason)
                 return
             if any(r.game for r in batch):
                 queue.game_sent_at = self.clock()
@@ -275,15 +295,24 @@ class Outbox:
             return
         await self._refused(queue, batch, f"the chat kept moving ({MAX_MOVES} times)")
 
+    def _stale_at(self, items: list[_Item]) -> float:
+        """When a batch of lookups is too old to be worth sending; never for a game message."""
+        if any(i.reply.game for i in items):
+            return math.inf
+        return min(i.queued_at for i in items) + self.stale_after
+
     async def _send(self, queue: _ChatQueue, transport: Transport, message, kind: tuple[int, int],
-                    may_give_way: bool) -> Receipt:
+                    may_give_way: bool, stale_at: float = math.inf) -> Receipt:
         """Send one message of a batch of `kind` within the windows; while it waits for a slot
         it gives way (_GaveWay) to anything more urgent queued in its chat, if `may_give_way`
-        (nothing of the batch was sent yet)."""
+        (nothing of the batch was sent yet). A lookup that grows stale while it waits (for a
+        "retry after", a failing network) is given up (_Stale) if nothing of it was sent."""
         failures = 0
         overall = self._overall[transport.platform]
         background, lookup = kind[0] == 1, kind == (0, 1)
         while True:
+            if may_give_way and self.clock() > stale_at:
+                raise _Stale
             wait = queue.blocked_until - self.clock()
             if wait > 0:
                 await asyncio.sleep(wait)
@@ -296,10 +325,12 @@ class Outbox:
             if overall_slot is None:
                 queue.window.give_back(chat_slot)
                 raise _GaveWay
+            if queue.flight is None:             # from now until reported, a vote may wait for it
+                queue.flight = asyncio.get_running_loop().create_future()
+                self._in_flight.add(queue.flight)
             try:
                 return await transport.send(queue.chat, message)
             except RetryLater as later:
-                self.retries += 1
                 queue.blocked_until = self.clock() + later.seconds
                 log.warning("%s asks to wait %.1f s before sending to %s again", transport.platform,
                             later.seconds, queue.chat.key)
@@ -313,11 +344,20 @@ class Outbox:
                 now = self.clock()
                 chat_slot.done(now)
                 overall_slot.done(now)
+            if may_give_way:
+                self._landed(queue)              # nothing of it is out there while it waits
+
+    def _landed(self, queue: _ChatQueue) -> None:
+        """What was sent to the chat has been reported, or refused: a vote need not wait for it."""
+        if queue.flight is not None:
+            self._in_flight.discard(queue.flight)
+            queue.flight.set_result(None)
+            queue.flight = None
 
     def _game_reserve(self, queue: _ChatQueue) -> int:
         """Slots of the chat's window that lookups leave free while the chat plays."""
         window = queue.window
-        if isinstance(window, SlidingWindow) and self.clock() - queue.game_sent_at < window.seconds:
+        if self.clock() - queue.game_sent_at < window.seconds:
             return window.limit // 4
         return 0
 
@@ -355,6 +395,8 @@ class Outbox:
         if existing is not None:                 # something was queued for the new id already
             queue.items = sorted(queue.items + existing.items, key=lambda i: i.rank)
             existing.items = []
+            if existing.worker is not None and not existing.worker.done():
+                await existing.worker            # it finishes what it is sending, then stops
         queue.chat = new
         self._queues[new.key] = queue
 

@@ -18,13 +18,14 @@ from bot.replies import Reply
 
 @dataclass(frozen=True)
 class Limits:
-    """(messages, seconds) in any window; None: no limit. Defaults are Telegram's."""
-    group: tuple[int, float] | None = (20, 60.0)
-    private: tuple[int, float] | None = (1, 1.0)
-    overall: tuple[int, float] | None = (30, 1.0)
+    """(messages, seconds) in any window, per group, per private chat and overall; None: no
+    limit. Each platform declares its own (adapters/*)."""
+    group: tuple[int, float] | None = None
+    private: tuple[int, float] | None = None
+    overall: tuple[int, float] | None = None
 
 
-NO_LIMITS = Limits(None, None, None)
+NO_LIMITS = Limits()
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,8 @@ class ChatMoved(Exception):
 class Transport(Protocol):
     platform: str
     limits: Limits
+    shows_private_replies: bool    # a reply for one member of a group is shown to them alone in it
+                                   # (the console marks it); else the outbox refuses such a reply
 
     def render(self, chat: Chat, replies: Sequence[Reply]) -> list[Any]:
         """The messages that show these replies, in order; several replies may share one."""

@@ -13,6 +13,7 @@ most one of them, not behind the whole fan-out.
 from __future__ import annotations
 
 import asyncio
+import math
 import time
 from collections import deque
 from typing import Callable
@@ -77,6 +78,11 @@ class SlidingWindow:
 
 class Unlimited:
     """A window that never waits (the console)."""
+
+    limit, seconds = math.inf, 0.0
+
+    def used(self) -> int:
+        return 0
 
     async def acquire(self, background: bool = False, keep_free: int = 0) -> Slot:
         return Slot()

@@ -48,6 +48,7 @@ class Spec:
     admins_only: bool = False    # listed to admins only (Telegram's administrators' menu)
     admin_check: str = "never"   # "always", "changing" (when its first word changes something) or "never"
     changing: tuple[str, ...] = ()   # for "changing": those first words (empty: any argument)
+    flood_gated: bool = True     # counted by flood control (not an answer: it counts once anyway)
 
     def needs_admin_check(self, args: str) -> bool:
         """Whether an adapter must ask its platform if the user administers the chat."""
@@ -161,7 +162,7 @@ COMMANDS: tuple[Spec, ...] = (
     Spec("review", review.review_command, aliases=("ontap", "onlai"), example="on 20:00",
          args=(Arg("action", "choice", choices=("on", "off", "tz"), synonyms={
              "bat": "on", "tat": "off", "muigio": "tz", "mui gio": "tz"}), Arg("value", "text"))),
-    Spec("answer", typed_answers.answer_command, aliases=("a", "traloi"),
+    Spec("answer", typed_answers.answer_command, aliases=("a", "traloi"), flood_gated=False,
          args=(Arg("text", "text", required=True),), example="1995"),
     Spec("report", class_reports.report_command, aliases=("baoloi",), example="ls-asean-1967",
          args=(Arg("id", "word", required=True), Arg("reason", "text"))),

@@ -9,6 +9,7 @@ a post time means one late post (while the window is open), never two; a unique 
 from __future__ import annotations
 
 from dataclasses import replace
+import logging
 from datetime import datetime, timedelta
 
 from bot.core import Core
@@ -25,6 +26,7 @@ from bot.store import daily_store, people, quiz_store
 from bot.text import bold, join, plain
 from bot.turn import Args, Turn
 
+log = logging.getLogger(__name__)
 PAUSES = ("removed", "deleted", "undeliverable")   # why a schedule is paused (daily_schedules.paused_reason)
 
 
@@ -90,10 +92,13 @@ async def post_due(core: Core) -> None:
     """Post the day's question to every chat whose window is open and has not had it."""
     now = core.clock.now()
     for schedule in await daily_store.active_schedules(core.db):
-        replies = await _post_for(core, schedule, now)
-        if replies:
-            chat, _ = await people.chat_by_id(core.db, schedule.chat_id)
-            await core.outbox.post(chat, replies)
+        try:                 # one chat's failure must not cost every other chat its question
+            replies = await _post_for(core, schedule, now)
+            if replies:
+                chat, _ = await people.chat_by_id(core.db, schedule.chat_id)
+                await core.outbox.post(chat, replies)
+        except Exception:
+            log.exception("failed to post the daily question of chat %s", schedule.chat_id)
 
 
 async def _post_for(core: Core, schedule: daily_store.Schedule, now: datetime) -> list[Reply]:

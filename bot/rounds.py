@@ -9,7 +9,7 @@ next, so a restart resumes a round where it was.
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from bot.answering import record
 from bot.core import Core
@@ -134,14 +134,21 @@ async def advance_round(core: Core, asked: Asked) -> list[Reply]:
     round_ = await quiz_store.round_by_id(core.db, asked.round_id)
     if round_.state != "running":
         return []
-    overdue = core.clock.now() - asked.closes_at - core.grace
-    if overdue > timedelta(minutes=core.settings.resume_minutes):
-        tr = await core.tr(round_.chat_id)
-        replies = [Reply(plain(tr("quiz.ended_after_restart")), game=True)]
-        return replies + await finish_round(core, round_, "stopped")
+    if away_too_long(core, asked.closes_at + core.grace):
+        return await end_after_restart(core, round_)
     if asked.position >= len(round_.question_ids):
         return await finish_round(core, round_, "finished")
     return await ask_next(core, round_, asked.position + 1)
+
+
+def away_too_long(core: Core, since: datetime) -> bool:
+    """After a restart, a round whose question was due this long ago ends instead of resuming."""
+    return core.clock.now() - since > timedelta(minutes=core.settings.resume_minutes)
+
+
+async def end_after_restart(core: Core, round_: Round) -> list[Reply]:
+    tr = await core.tr(round_.chat_id)
+    return [Reply(plain(tr("quiz.ended_after_restart")), game=True), *await finish_round(core, round_, "stopped")]
 
 
 async def stop_quiz(turn: Turn, args: Args) -> list[Reply]:

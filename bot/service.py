@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import logging
 import time
-from datetime import timedelta
 from typing import Awaitable, Callable, Sequence
 
 from bot import class_reports, commands, daily, rounds
@@ -90,10 +89,10 @@ class StudyBot:
         return []
 
     async def _command(self, turn: Turn, command: Command) -> list[Reply]:
-        flooding = self._flooding(turn)          # unknown commands count too
+        spec = commands.find(command.name)
+        flooding = self._flooding(turn) if spec is None or spec.flood_gated else None   # unknown ones count
         if flooding is not None:
             return flooding
-        spec = commands.find(command.name)
         if spec is None:
             return [turn.aside(turn.tr("error.unknown_command", name=command.name[:32]))]
         try:
@@ -263,10 +262,8 @@ class StudyBot:
                 continue
             round_ = await quiz_store.round_by_id(core.db, asked.round_id)
             if round_.state == "running":
-                if core.clock.now() - asked.asked_at > timedelta(minutes=core.settings.resume_minutes):
-                    tr = await core.tr(asked.chat_id)     # down too long: end it, as advance_round does
-                    replies = [Reply(plain(tr("quiz.ended_after_restart")), game=True),
-                               *await rounds.finish_round(core, round_, "stopped")]
+                if rounds.away_too_long(core, asked.asked_at):
+                    replies = await rounds.end_after_restart(core, round_)
                 else:
                     replies = await rounds.ask_next(core, round_, asked.position)
                 chat, _ = await people.chat_by_id(core.db, asked.chat_id)

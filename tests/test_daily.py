@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 import pytest
 
 from bot.daily_schedule import current_window, parse_time
+from bot.events import Chat, Command, User
 from bot.store import daily_store
 from tests.conftest import count_calls, make_chat, question_of, texts
 
@@ -211,3 +212,23 @@ async def test_a_zone_set_while_the_daily_is_off_is_confirmed_by_name_in_any_cas
     reply = texts(await chat.say("Cô Hoa", "/daily tz europe/berlin"))
     assert "Europe/Berlin" in reply
     assert (await chat.db.fetchone("SELECT timezone FROM chats"))[0] == "Europe/Berlin"
+
+
+async def test_one_chat_whose_daily_fails_costs_no_other_chat_its_question(chat, monkeypatch, caplog):
+    from bot import daily
+
+    chat.admins.add("Cô Hoa")
+    await chat.say("Cô Hoa", "/daily on 09:00")
+    await chat.bot.handle(Command(User("console", "co", "Cô", is_admin=True), Chat("console", "lop-2"),
+                                  "daily", "on 09:00"))
+    real = daily._post_for
+
+    async def broken_for_the_first(core, schedule, now):
+        if schedule.chat_id == 1:
+            raise RuntimeError("a broken row")
+        return await real(core, schedule, now)
+
+    monkeypatch.setattr(daily, "_post_for", broken_for_the_first)
+    posted = await chat.at("2026-11-23T09:00:00+07:00")
+    assert any("Câu hỏi mỗi ngày" in r.text.plain() for r in posted)
+    assert "failed to post the daily question of chat 1" in caplog.text

@@ -160,3 +160,20 @@ async def test_a_typed_answer_in_a_private_chat_is_never_flood_gated(room):
     assert await count(room, "SELECT COUNT(*) FROM answers WHERE correct = 1") == 4
     notice = await room.say("An", "hnqt", private=True)   # a lookup again: now it is gated
     assert len(notice) == 1 and "nhanh quá" in notice[0].text.plain()
+
+
+async def test_an_answer_by_command_is_never_flood_gated(room):
+    """/answer is the only way to answer a daily question in a group: a student who looked
+    things up fast must still be able to answer."""
+    room.admins.add("Cô")
+    await room.say("Cô", "/daily on 09:00")
+    for n in range(6):
+        await room.say("An", "/define hnqt")
+    await room.at("2026-11-23T09:00:00+07:00")
+    opened = await room.db.fetchone("SELECT options FROM asked WHERE daily_day IS NOT NULL")
+    reply = texts(await room.say("An", "/answer 1995"))
+    if opened[0] == "[]":
+        assert "Chính xác" in reply or "Chưa đúng" in reply
+    else:
+        assert "Không có câu hỏi nào" in reply              # the day's question wants a button
+    assert "nhanh quá" not in reply

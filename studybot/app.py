@@ -99,14 +99,14 @@ async def serve(bot: StudyBot, outbox: Outbox, adapters: Sequence[Adapter], stop
     stopping = asyncio.ensure_future(stop.wait())
     code = EXIT_OK
     try:
-        for adapter in adapters:
+        for adapter in adapters:         # while one connects, those already up are watched too
             running.append(adapter)
             starting = asyncio.ensure_future(adapter.start(bot, outbox))
-            await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+            done, _ = await asyncio.wait({starting, stopping, *tasks}, return_when=asyncio.FIRST_COMPLETED)
             if not starting.done():
                 starting.cancel()
                 await asyncio.gather(starting, return_exceptions=True)
-                return EXIT_OK
+                return _outcome(done, {**tasks, stopping: "stop"})
             starting.result()
             tasks[asyncio.ensure_future(adapter.wait())] = adapter.platform
             log.info("serving %s", adapter.platform)
@@ -133,6 +133,8 @@ async def _failure_of(outbox: Outbox) -> None:
 
 
 def _outcome(done: set[asyncio.Future], tasks: dict[asyncio.Future, str]) -> int:
+    """The exit code for the tasks that ended: a stop asked for, or an adapter done (the
+    console's input ended) is 0; Fatal is 2; anything else that ended is 1."""
     code = EXIT_OK
     for task in done:
         name = tasks[task]
@@ -143,7 +145,7 @@ def _outcome(done: set[asyncio.Future], tasks: dict[asyncio.Future, str]) -> int
         elif error is not None:
             log.critical("%s failed; stopping: %s", name, error, exc_info=error)
             code = max(code, EXIT_BROKEN)
-        elif name not in ("stop",) and name != "console":
+        elif name in ("clock", "delivery"):
             log.critical("%s stopped unexpectedly; stopping", name)
             code = max(code, EXIT_BROKEN)
     return code

@@ -182,6 +182,8 @@ class FakeTelegram:
         self.bad_request_next: set[str] = set()     # methods whose next call gets a 400
         self.refuse_next: dict[str, str] = {}        # method -> a 400 description for its next call
         self.after = None     # async (method, params, result): runs before the response leaves
+        self.revoked = False        # the token was revoked (@BotFather /revoke): 401 to every call
+        self.other_poller = False   # another process polls with this token: 409 to getUpdates
         self.refuse_chats: set[int] = set()         # 403 Forbidden, without a membership update
         self._ids = count(1)
         self._update_ids = count(1)
@@ -229,12 +231,15 @@ class FakeTelegram:
             await self.runner.cleanup()
 
     async def handle(self, request: web.Request) -> web.Response:
-        if request.match_info["token"] != TOKEN:
+        if request.match_info["token"] != TOKEN or self.revoked:
             return self._error(401, "Unauthorized")
         method = request.match_info["method"]
         data = dict(await request.post())
         params = {k: self._decode(v) for k, v in data.items()}
         if method == "getUpdates":
+            if self.other_poller:
+                return self._error(409, "Conflict: terminated by other getUpdates request; make sure "
+                                        "that only one bot instance is running")
             return self._ok(await self.api_getUpdates(params))
         self.calls.append((method, params))
         if self.latency:

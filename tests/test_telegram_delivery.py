@@ -364,3 +364,49 @@ async def test_a_stop_while_still_connecting_is_honoured_at_once(real_course, tm
         stop.set()                               # SIGTERM
         assert await asyncio.wait_for(serving, 3) == EXIT_OK
         assert asyncio.get_running_loop().time() - began < 1.0
+
+
+async def test_a_platform_that_fails_while_another_still_connects_stops_the_process_at_once(real_course, tmp_path):
+    """Telegram up and failing for good while another platform still retries its connection:
+    the failure is not left unseen until the other gives up."""
+    from bot.delivery.outbox import Outbox
+    from studybot.app import EXIT_FIX, open_bot, serve
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    up = TelegramAdapter(TOKEN, base_url=url)
+    connecting = TelegramAdapter(TOKEN, base_url="http://127.0.0.1:9", connect_attempts=5, retry_delay=5.0)
+    connecting.platform = "other"
+    outbox = Outbox()
+    try:
+        async with open_bot(None, tmp_path / "db.sqlite3", ManualClock(START), outbox, course=real_course) as bot:
+            serving = asyncio.create_task(serve(bot, outbox, [up, connecting], asyncio.Event(), tick=False))
+            await fake.wait_for(lambda f: f.sent("setMyCommands"))
+            fake.other_poller = True
+            assert await asyncio.wait_for(serving, 3) == EXIT_FIX
+    finally:
+        await fake.stop()
+
+
+@pytest.mark.parametrize("fault, line", [
+    ("other_poller", "another process is receiving updates for this TELEGRAM_BOT_TOKEN"),
+    ("revoked", "TELEGRAM_BOT_TOKEN stopped working"),
+])
+async def test_a_token_taken_or_revoked_while_running_stops_with_one_line(real_course, tmp_path, caplog, fault, line):
+    from bot.delivery.outbox import Outbox
+    from studybot.app import EXIT_FIX, open_bot, serve
+
+    fake = FakeTelegram()
+    url = await fake.start()
+    adapter = TelegramAdapter(TOKEN, base_url=url)
+    outbox = Outbox()
+    try:
+        async with open_bot(None, tmp_path / "db.sqlite3", ManualClock(START), outbox, course=real_course) as bot:
+            serving = asyncio.create_task(serve(bot, outbox, [adapter], asyncio.Event(), tick=False))
+            await fake.wait_for(lambda f: adapter.alive())
+            setattr(fake, fault, True)
+            assert await asyncio.wait_for(serving, 5) == EXIT_FIX
+    finally:
+        await fake.stop()
+    critical = [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"]
+    assert len(critical) == 1 and line in critical[0], critical

@@ -21,9 +21,11 @@ API server (the tests use it for a fake one on 127.0.0.1).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import hashlib
 import html
 import logging
+import time
 from dataclasses import dataclass
 from typing import Sequence
 from urllib.parse import urlparse
@@ -57,6 +59,7 @@ log = logging.getLogger(__name__)
 PLATFORM = "telegram"
 MESSAGE_LIMIT = 4096
 TOAST_LIMIT = 200
+ADMINS_KEPT = 1024         # remembered getChatMember answers before the expired ones are dropped
 POLL_OPEN_MIN, POLL_OPEN_MAX = 5, 30 * 24 * 3600
 TAGS = {"b": ("<b>", "</b>"), "i": ("<i>", "</i>"), "code": ("<code>", "</code>"), "": ("", "")}
 POLLING_TASK = "Updater:start_polling:polling_task"   # python-telegram-bot 22's name for it
@@ -67,15 +70,10 @@ CAPABILITIES = Capabilities(reads_chat=True, answer_form=False, private_in_group
 LIMITS = Limits(group=(20, 60.0), private=(1, 1.0), overall=(30, 1.0))
 
 
-def render_html(text: Rich) -> str:
-    """Every span escaped, then wrapped in its tag: no user or content text becomes markup."""
-    return "".join(TAGS[s.style][0] + html.escape(s.text, quote=False) + TAGS[s.style][1]
-                   for s in text.spans)
-
-
 def split_html(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
-    """Messages of at most `limit` visible characters, each with whole tags. A new message
-    starts at a line boundary; only a single line longer than `limit` is cut inside."""
+    """Messages of at most `limit` visible characters, each with whole tags, every span escaped
+    (no user or content text becomes markup). A new message starts at a line boundary; only a
+    single line longer than `limit` is cut inside."""
     lines: list[list[tuple[str, str]]] = [[]]
     for span in text.spans:
         for piece in span.text.splitlines(keepends=True):
@@ -198,13 +196,16 @@ class TelegramAdapter:
 
     def __init__(self, token: str, base_url: str | None = None, polls: bool = True,
                  limits: Limits = LIMITS, ack_within: float = 0.5, connect_attempts: int = 5,
-                 retry_delay: float = 1.0, webhook_url: str | None = None, port: int = 8443):
+                 retry_delay: float = 1.0, webhook_url: str | None = None, port: int = 8443,
+                 admin_for: float = 120.0):
         self.polls = polls     # questions that fit go out as native quiz polls in groups
         self.limits = limits
         self.ack_within = ack_within
         self.connect_attempts = connect_attempts
         self.retry_delay = retry_delay           # the first pause before trying again; it doubles
         self.webhook_url, self.port = webhook_url, port
+        self.admin_for = admin_for               # seconds an answer of getChatMember is trusted
+        self._admins: dict[tuple[int, int], tuple[float, bool]] = {}   # (chat, user): (when, admin)
         self.base_url = base_url or "https://api.telegram.org"
         builder = ApplicationBuilder().token(token).concurrent_updates(PerChatUpdates())
         if base_url:
@@ -289,17 +290,26 @@ class TelegramAdapter:
 
     # --- receiving -----------------------------------------------------------------------------
     async def _is_admin(self, update: Update) -> bool:
+        """Asked of Telegram at most once per `admin_for` seconds for a member of a chat, so a
+        member repeating a teacher's command does not cost one getChatMember call each time."""
         message, chat = update.effective_message, update.effective_chat
         if chat.type == ChatType.PRIVATE:
             return True
         if message is not None and message.sender_chat is not None and message.sender_chat.id == chat.id:
             return True        # an anonymous admin posts as the chat itself
+        key, now = (chat.id, update.effective_user.id), time.monotonic()
+        known = self._admins.get(key)
+        if known is not None and now - known[0] < self.admin_for:
+            return known[1]
         try:
-            member = await self.app.bot.get_chat_member(chat.id, update.effective_user.id)
+            member = await self.app.bot.get_chat_member(*key)
         except TelegramError as error:
             log.warning("could not ask Telegram who administers %s: %s", chat.id, error)
             return False
-        return member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR)
+        if len(self._admins) >= ADMINS_KEPT:
+            self._admins = {k: v for k, v in self._admins.items() if now - v[0] < self.admin_for}
+        self._admins[key] = (now, member.status in (ChatMemberStatus.OWNER, ChatMemberStatus.ADMINISTRATOR))
+        return self._admins[key][1]
 
     async def on_command(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         message = update.effective_message
@@ -377,7 +387,7 @@ class TelegramAdapter:
         results = [
             InlineQueryResultArticle(
                 id=concept_id, title=term, description=summary,
-                input_message_content=InputTextMessageContent(render_html(card.text)[:MESSAGE_LIMIT],
+                input_message_content=InputTextMessageContent(split_html(card.text)[0],
                                                               parse_mode=ParseMode.HTML))
             for concept_id, term, summary, card in self.bot.inline_cards(query.query)]
         await query.answer(results, cache_time=60)
@@ -395,14 +405,13 @@ class TelegramAdapter:
     async def _privately(self, chat: Chat, reply: Reply, message) -> None:
         private = await self.bot.private_chat_of(reply.to)
         if private is not None:
-            await self.outbox.post(private, [Reply(reply.text, reply.buttons, verdict=reply.verdict)])
-        elif reply.verdict:
-            if message is not None:
-                self._chore(self._react(message, RECEIVED))
-        elif message is not None:
-            await self.outbox.post(chat, [await self._pointer(chat, reply.to)])
-        else:
+            await self.outbox.post(private, [dataclasses.replace(reply, to=None)])
+        elif message is None:      # a slow button press: nothing in the group to react to
             log.info("a private reply to %s had no private chat to go to", reply.to.key)
+        elif reply.verdict:
+            self._chore(self._react(message, RECEIVED))
+        else:
+            await self.outbox.post(chat, [await self._pointer(chat, reply.to)])
 
     async def _pointer(self, chat: Chat, user: User) -> Reply:
         tr = await self.bot.catalog_of(chat)

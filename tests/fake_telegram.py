@@ -29,9 +29,10 @@ python-telegram-bot 22.8's `telegram.constants` and `request/_baserequest.py`):
   undoes it. A chat the fake never heard of: 400 "chat not found" (`strict_chats`); a user met
   in a group who never opened a private chat with the bot: 403 "bot can't initiate
   conversation with a user" (a private chat opens with `type(user, user, ...)` or `add_chat`).
-- HTML entities must parse; text 1..4096 characters after parsing; callback_data 1..64 bytes;
-  quiz polls within `PollLimit`; polls close after `open_period` or stopPoll; editMessageText
-  with nothing changed: 400 "message is not modified".
+- HTML entities must parse; a message's or an inline result's text 1..4096 characters after
+  parsing; callback_data 1..64 bytes; quiz polls within `PollLimit`; polls close after
+  `open_period` or stopPoll; editMessageText with nothing changed: 400 "message is not
+  modified".
 - setMessageReaction: emoji from `telegram.constants.ReactionEmoji` (and the chat's allowed
   set, if a test restricts it), at most one reaction (bots are not premium users).
 - setMyCommands: command 1..32 of a-z 0-9 _, description 1..256, at most 100, a valid scope and
@@ -523,9 +524,11 @@ class FakeTelegram:
         for result in results:
             content = result["input_message_content"]
             try:
-                parse_html(content["message_text"])
+                visible = parse_html(content["message_text"])
             except ValueError as error:
                 raise bad_request(str(error)) from None
+            if not 1 <= len(visible) <= 4096:
+                raise bad_request("MESSAGE_TOO_LONG")
         return True
 
     async def api_answerCallbackQuery(self, params):

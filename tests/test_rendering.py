@@ -1,7 +1,7 @@
 """Adapters' rendering: long replies split within each platform's limit, nothing lost or broken."""
 
 from adapters.discord_adapter import render_markdown, split
-from adapters.telegram_adapter import render_html, split_html
+from adapters.telegram_adapter import split_html
 from bot.text import bold, join, plain
 from tests.fake_telegram import parse_html
 
@@ -28,7 +28,7 @@ def test_telegram_cuts_inside_a_line_only_when_the_line_alone_is_too_long():
 
 
 def test_telegram_escapes_user_text_inside_styles():
-    assert render_html(bold("<b>A & B</b>")) == "<b>&lt;b&gt;A &amp; B&lt;/b&gt;</b>"
+    assert split_html(bold("<b>A & B</b>")) == ["<b>&lt;b&gt;A &amp; B&lt;/b&gt;</b>"]
 
 
 def test_discord_parts_fit_and_escape_markdown_and_mentions():

@@ -410,3 +410,66 @@ async def test_a_token_taken_or_revoked_while_running_stops_with_one_line(real_c
         await fake.stop()
     critical = [r.getMessage() for r in caplog.records if r.levelname == "CRITICAL"]
     assert len(critical) == 1 and line in critical[0], critical
+
+
+async def test_a_private_reply_in_a_group_goes_to_the_private_chat_or_leaves_only_a_pointer(served):
+    fake = served.fake
+    fake.admins.add(CO)
+    fake.type(A, CO, "Cô", "/stats")                     # Cô never opened a private chat
+    pointer = await fake.wait_for(lambda f: [p for m, p in f.delivered if m == "sendMessage" and int(p["chat_id"]) == A])
+    assert parse_html(pointer[0]["text"]).startswith("📩 Cô: mình có câu trả lời riêng cho bạn.")
+    button = pointer[0]["reply_markup"]["inline_keyboard"][0][0]
+    assert button == {"text": "Mở chat riêng", "url": "https://t.me/StudyBot?start=hi"}
+    fake.type(CO, CO, "Cô", "/start")
+    await fake.wait_for(lambda f: texts_in(f, CO))
+    fake.type(A, CO, "Cô", "/stats")
+    await fake.wait_for(lambda f: any(t.startswith("📈 Thống kê của nhóm") for t in texts_in(f, CO)))
+    assert not [t for t in texts_in(fake, A) if "Thống kê" in t]
+    assert len(texts_in(fake, A)) == 1                   # the second /stats left no pointer
+
+
+async def test_a_slow_press_sends_its_verdict_to_the_private_chat(served, monkeypatch):
+    fake, bot = served.fake, served.bot
+    fake.type(BINH, BINH, "Bình", "/start")
+    await fake.wait_for(lambda f: texts_in(f, BINH))
+    question = await question_with_buttons(fake, served, A)
+    data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
+    real = bot.handle
+
+    async def slow(event):
+        await asyncio.sleep(0.5)
+        return await real(event)
+
+    monkeypatch.setattr(bot, "handle", slow)
+    query = fake.press(A, BINH, "Bình", data)
+    verdict = await fake.wait_for(lambda f: [t for t in texts_in(f, BINH) if "Chính xác" in t or "Chưa đúng" in t])
+    assert fake.callbacks[query].latency < 0.45 and fake.sent("answerCallbackQuery")[-1].get("text") is None
+    assert len(verdict) == 1 and not [t for t in texts_in(fake, A) if "Chính xác" in t or "Chưa đúng" in t]
+
+
+async def test_an_inline_card_longer_than_a_message_is_cut_at_a_whole_tag(served, monkeypatch):
+    from bot.replies import Reply
+    from bot.text import bold, join, plain
+
+    fake, bot = served.fake, served.bot
+    long_card = Reply(join([bold("Khái niệm & <định nghĩa>")] + [bold("hội & nhập quốc tế")] * 400))
+    monkeypatch.setattr(bot, "inline_cards", lambda query: [("c", "Khái niệm", "ngắn", long_card)])
+    fake.inline(AN, "hnqt")
+    await fake.wait_for(lambda f: f.sent("answerInlineQuery"))
+    assert not [r for r in fake.refusals if r[0] == "answerInlineQuery"]
+    text = parse_html(fake.sent("answerInlineQuery")[0]["results"][0]["input_message_content"]["message_text"])
+    assert text.startswith("Khái niệm & <định nghĩa>\nhội & nhập quốc tế\n") and len(text) <= 4096
+
+
+async def test_a_member_repeating_a_teacher_s_command_costs_one_question_to_telegram(served):
+    fake = served.fake
+    for _ in range(3):
+        fake.type(A, AN, "An", "/daily time 08:00")
+    await fake.wait_for(lambda f: len(texts_in(f, A)) >= 3)
+    assert all(t.startswith("Chỉ quản trị viên") for t in texts_in(fake, A))
+    assert len(fake.sent("getChatMember")) == 1
+    served.adapter.admin_for = 0.0                       # an answer trusted no longer: asked again
+    fake.admins.add(AN)
+    fake.type(A, AN, "An", "/daily time 08:00")
+    await fake.wait_for(lambda f: len(texts_in(f, A)) >= 4)
+    assert len(fake.sent("getChatMember")) == 2 and not texts_in(fake, A)[-1].startswith("Chỉ quản trị viên")

@@ -449,7 +449,7 @@ async def test_a_slow_press_sends_its_verdict_to_the_private_chat(served, monkey
 
 async def test_an_inline_card_longer_than_a_message_is_cut_at_a_whole_tag(served, monkeypatch):
     from bot.replies import Reply
-    from bot.text import bold, join, plain
+    from bot.text import bold, join
 
     fake, bot = served.fake, served.bot
     long_card = Reply(join([bold("Khái niệm & <định nghĩa>")] + [bold("hội & nhập quốc tế")] * 400))

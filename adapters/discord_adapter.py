@@ -112,6 +112,9 @@ def view_for(replies: Sequence[Reply]) -> discord.ui.View | None:
             rows.append(list(reply.buttons[n:n + PER_ROW]))
     if not rows:
         return None
+    if len(rows) > MAX_ROWS:
+        log.warning("a message has %d rows of buttons; Discord shows %d, the rest are left out",
+                    len(rows), MAX_ROWS)
     view = discord.ui.View(timeout=None)
     for row, buttons in enumerate(rows[:MAX_ROWS]):
         for button in buttons:
@@ -124,7 +127,11 @@ def view_for(replies: Sequence[Reply]) -> discord.ui.View | None:
 
 def message_kwargs(replies: Sequence[Reply]) -> list[dict]:
     """The send() keyword sets that show these replies: one message while they fit (content,
-    or an embed when long), the buttons on the last."""
+    or an embed when long), the buttons on the last. Replies whose buttons fill more rows than
+    one message holds go out one after another, each with its own."""
+    rows = sum((len(r.buttons) + PER_ROW - 1) // PER_ROW for r in replies)
+    if rows > MAX_ROWS and len(replies) > 1:
+        return [kwargs for reply in replies for kwargs in message_kwargs([reply])]
     text = Rich()
     for n, reply in enumerate(replies):
         text = text + ("\n\n" if n else "") + reply.text
@@ -133,13 +140,15 @@ def message_kwargs(replies: Sequence[Reply]) -> list[dict]:
         parts = [{"embed": discord.Embed(description=p)} for p in split(body, EMBED_LIMIT)]
     else:
         parts = [{"content": p} for p in split(body, MESSAGE_LIMIT)]
-    rows = sum((len(r.buttons) + PER_ROW - 1) // PER_ROW for r in replies)
-    if rows > MAX_ROWS and len(replies) > 1:
-        return parts + [{}]                  # too many buttons for one message: never merged
     view = view_for(replies)
     if view is not None:
         parts[-1]["view"] = view
     return parts
+
+
+def _log_failed_lookup(lookup: asyncio.Future) -> None:
+    if not lookup.cancelled() and lookup.exception() is not None:
+        log.warning("could not look up a chat's language for an answer form: %r", lookup.exception())
 
 
 def to_user(member: discord.abc.User, is_admin: bool) -> User:
@@ -222,8 +231,6 @@ class DiscordAdapter:
         return message_kwargs(replies)
 
     async def send(self, chat: Chat, message: dict) -> Receipt:
-        if not message:
-            return Receipt()
         channel = self.client.get_partial_messageable(int(chat.id))
         try:
             sent = await channel.send(**message)
@@ -314,9 +321,10 @@ class DiscordAdapter:
         the chat's language is looked up first, and not waited for long. The form object is
         forgotten after FORM_KEPT seconds; its submission is read in on_interaction anyway."""
         lookup = asyncio.ensure_future(self.bot.catalog_of(to_chat(interaction)))
-        lookup.add_done_callback(lambda task: task.cancelled() or task.exception())   # seen, if late
+        lookup.add_done_callback(_log_failed_lookup)
         await asyncio.wait({lookup}, timeout=self.answer_within / 2)
-        tr = lookup.result() if lookup.done() else catalog(self.bot.core.settings.language)
+        failed = not lookup.done() or lookup.cancelled() or lookup.exception() is not None
+        tr = self.bot.default_catalog() if failed else lookup.result()
         form = discord.ui.Modal(title=shorten(tr("quiz.answer_form_title"), 45), custom_id=form_id,
                                 timeout=FORM_KEPT)
         form.add_item(discord.ui.TextInput(label=shorten(tr("quiz.answer_form_label"), 45), custom_id="answer",

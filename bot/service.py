@@ -60,7 +60,7 @@ class StudyBot:
             outcome = "error"
             log.exception("failed to handle %s", type(event).__name__)
             privately = self.core.can(event.chat.platform).private_in_group or not event.chat.is_group
-            return [Reply(plain(catalog(self.core.settings.language)("error.generic")),
+            return [Reply(plain(self.default_catalog()("error.generic")),
                           to=event.user if privately else None)]
         finally:
             self._log(event, outcome, started)
@@ -150,6 +150,10 @@ class StudyBot:
             return None, []
         chat, _ = await people.chat_by_id(self.core.db, row[0])
         return chat, await self.handle(Press(user, chat, f"a:{row[1]}:{option}"))
+
+    def default_catalog(self) -> Catalog:
+        """The messages of the bot's default language, for when a chat's cannot be looked up."""
+        return catalog(self.core.settings.language)
 
     async def catalog_of(self, chat: Chat) -> Catalog:
         """The messages of a chat's language, for what an adapter says itself."""
@@ -283,6 +287,6 @@ class StudyBot:
     def inline_cards(self, query: str, limit: int = 10) -> list[tuple[str, str, str, Reply]]:
         """(concept id, term, short definition, card) for an inline-mode search box."""
         core = self.core
-        tr = catalog(core.settings.language)
+        tr = self.default_catalog()
         return [(c.id, c.term, shorten(c.definition, 100), concept_card(tr, core.course, c))
                 for c in core.index.complete(query[:MAX_ARGS], limit)]

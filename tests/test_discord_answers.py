@@ -129,3 +129,21 @@ async def test_a_typed_daily_question_names_the_form_and_answers_through_it(monk
         await fake.submit_modal(AN, "An", f"t:{asked_id}", {"answer": "không biết"}, message=post)
         assert (await verdicts_for(fake, AN))[0].startswith("❌ Chưa đúng")
         assert await answered(serving.bot) == 1
+
+
+async def test_a_failing_language_lookup_still_opens_the_form_in_the_default_language(monkeypatch, real_course,
+                                                                                       tmp_path, caplog):
+    clock = ManualClock(START)
+    async with served_discord(monkeypatch, real_course, tmp_path / "db.sqlite3", clock=clock) as (fake, serving):
+        message, asked_id, _ = await typed_question(fake, serving, clock)
+
+        async def broken(chat):
+            raise RuntimeError("database is locked")
+
+        monkeypatch.setattr(serving.bot, "catalog_of", broken)
+        pressed = await fake.click(AN, "An", message, f"t:{asked_id}")
+        form = (await fake.wait_for(lambda f: f.modals))[0]
+        assert fake.interactions[pressed].response == 9
+        assert form["title"] == VI("quiz.answer_form_title")
+        assert "could not look up a chat's language for an answer form: RuntimeError('database is locked')" \
+            in caplog.text

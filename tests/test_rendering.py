@@ -42,3 +42,20 @@ def test_discord_parts_fit_and_escape_markdown_and_mentions():
 def test_telegram_never_sends_an_empty_tag_at_a_full_message():
     parts = split_html(join([bold("a" * 10), bold("b" * 10)], sep=""), limit=10)
     assert parts == ["<b>aaaaaaaaaa</b>", "<b>bbbbbbbbbb</b>"]
+
+
+async def test_discord_sends_replies_with_more_buttons_than_one_message_holds_one_by_one(caplog):
+    from adapters.discord_adapter import message_kwargs
+    from bot.replies import Button, Reply
+
+    def buttons(prefix: str, count: int) -> tuple[Button, ...]:
+        return tuple(Button(f"{prefix}:{n}", f"{prefix}{n}") for n in range(count))
+
+    first, second = Reply(plain("Câu 1"), buttons("a", 15)), Reply(plain("Câu 2"), buttons("b", 15))
+    messages = message_kwargs([first, second])               # 3 rows each: 6 do not fit one message
+    assert [m["content"] for m in messages] == ["Câu 1", "Câu 2"]
+    assert [[item.custom_id for item in m["view"].children] for m in messages] == [
+        [b.id for b in first.buttons], [b.id for b in second.buttons]]
+    assert message_kwargs([first, Reply(plain("Câu 3"), buttons("c", 10))])[0]["content"] == "Câu 1\n\nCâu 3"
+    (alone,) = message_kwargs([Reply(plain("Nhiều"), buttons("d", 30))])
+    assert len(alone["view"].children) == 25 and "6 rows of buttons; Discord shows 5" in caplog.text

@@ -44,11 +44,15 @@ def load_or_explain(content_dir: Path):
     try:
         return load_course(content_dir)
     except ContentError as exc:
-        print(f"studybot: the content in {content_dir} has problems; fix them and start again:",
-              file=sys.stderr)
-        for problem in exc.problems:
-            print(f"  {problem}", file=sys.stderr)
+        explain_content(content_dir, exc)
         return None
+
+
+def explain_content(content_dir: Path, error: ContentError) -> None:
+    """Every problem of the content on stderr, for the teacher to fix."""
+    print(f"studybot: the content in {content_dir} has problems; fix them and start again:", file=sys.stderr)
+    for problem in error.problems:
+        print(f"  {problem}", file=sys.stderr)
 
 
 @asynccontextmanager

@@ -15,11 +15,13 @@ from pathlib import Path
 
 from bot import item_analysis
 from bot.course.load import load_course
+from bot.course.problems import ContentError
 from bot.item_analysis import ItemStats
 from bot.item_report import TRUE_FALSE, item_statistics
 from bot.store import reports_store
 from bot.store.database import Database
 from bot.store.migrations import MIGRATIONS
+from studybot.app import explain_content
 from studybot.config import Config
 
 CSV_COLUMNS = ("question_id", "topic", "type", "difficulty", "times_asked", "answers", "correct",
@@ -189,6 +191,9 @@ def report(config: Config, chat: str | None, csv_path: Path | None, content: boo
             return asyncio.run(_export(config, chat, csv_path))
     except ReportError as error:
         print(f"studybot: {error}", file=sys.stderr)
+        return 2
+    except ContentError as error:
+        explain_content(config.content, error)
         return 2
     print("studybot report: give --chat ID --csv FILE, --items [--chat ID] [--csv FILE], or --content",
           file=sys.stderr)

@@ -4,6 +4,7 @@ definitions in bot/item_analysis.py; then the same class through the database, t
 
 import csv
 import math
+import shutil
 from datetime import timedelta
 
 import pytest
@@ -230,3 +231,18 @@ async def test_stats_names_the_questions_that_need_the_teacher_and_the_report_re
     live = studybot("report", "--items", "--db", str(db_path), "--config", settings_file(tmp_path))
     assert live.returncode == 0, live.stderr                    # read while the bot holds it open
     assert "kn-htqt-nen-tang      1        5      100                   0  too easy" in live.stdout
+
+
+async def test_report_on_content_with_problems_lists_them_instead_of_a_traceback(tmp_path, db_path):
+    await seed_class(db_path)
+    broken = tmp_path / "course"
+    shutil.copytree(FIXTURE_COURSE, broken)
+    (broken / "topics.yaml").write_text("topics: [\n", encoding="utf-8")
+    config = tmp_path / "studybot.yaml"
+    config.write_text(f"content: {broken}\n", encoding="utf-8")
+    for args in (("--items",), ("--content",), ("--chat", "console:lop", "--csv", str(tmp_path / "out.csv"))):
+        result = studybot("report", *args, "--db", str(db_path), "--config", str(config))
+        assert result.returncode == 2 and "Traceback" not in result.stderr, (args, result.stderr)
+        assert f"studybot: the content in {broken} has problems" in result.stderr
+        assert "topics.yaml" in result.stderr
+    assert not (tmp_path / "out.csv").exists()

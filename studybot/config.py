@@ -16,13 +16,13 @@ from typing import Any, Callable
 import yaml
 
 from bot.daily_schedule import parse_time
+from bot.i18n import LANGUAGES
 from bot.periods import is_timezone
 from bot.settings import Settings
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = "studybot.yaml"
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR")
-LANGUAGES = ("vi", "en")
 
 
 TELEGRAM_TOKEN_SHAPE = re.compile(r"\d{5,}:[A-Za-z0-9_-]{30,}")
@@ -164,7 +164,6 @@ SCHEMA: dict[str, tuple[str, Callable[[Any], Any]]] = {
     "telegram.polls": ("TELEGRAM_POLLS", _boolean),
     "discord.guild_id": ("DISCORD_GUILD_ID", _snowflake),
 }
-SECRETS = ("TELEGRAM_BOT_TOKEN", "DISCORD_TOKEN")
 
 
 @dataclass
@@ -173,7 +172,6 @@ class Config:
     content: Path = field(default_factory=lambda: PROJECT_ROOT / "content")
     seeds: Path | None = None          # the seed texts; None: beside the content (bot.course.seeds)
     settings: Settings = field(default_factory=Settings)
-    language: str = "vi"
     log_level: str = "INFO"
     telegram_token: str = ""
     telegram_base_url: str | None = None
@@ -275,7 +273,6 @@ def load_config(config_file: Path | None = None, environ: dict[str, str] | None 
     config.database = values.get("database", config.database)
     config.content = values.get("content", config.content)
     config.seeds = values.get("seeds")
-    config.language = values.get("language", config.language)
     config.log_level = values.get("log_level", config.log_level)
     config.telegram_base_url = values.get("telegram.base_url")
     config.telegram_polls = values.get("telegram.polls", True)
@@ -302,12 +299,4 @@ def mask_tokens(text: str) -> str:
     """Anything shaped like a bot token, replaced (for messages built without the settings)."""
     for shape in SECRET_SHAPES:
         text = shape.sub("***", text)
-    return text
-
-
-def redact(text: str, config: Config) -> str:
-    """Any token that slipped into a message, replaced."""
-    for secret in (config.telegram_token, config.discord_token):
-        if secret:
-            text = text.replace(secret, "***")
     return text

@@ -29,7 +29,8 @@ def doctor(config_file: Path | None, db: Path | None, content: Path | None, aliv
         return 0 if ok else 1
     from studybot.startup import Finding, startup_checks
 
-    findings = [Finding(True, "settings: valid")] + startup_checks(config).findings
+    set_by = ", ".join(f"{key} from {origin}" for key, origin in config.sources.items())
+    findings = [Finding(True, f"settings: valid; {set_by or 'all defaults'}")] + startup_checks(config).findings
     for finding in findings:
         print(("OK  " if finding.ok else "FIX ") + finding.line)
     return 0 if all(f.ok for f in findings) else 1

@@ -8,7 +8,6 @@ the environment, .env). SIGINT and SIGTERM stop the bot cleanly (studybot/app.py
 from __future__ import annotations
 
 import asyncio
-import logging
 import os
 import random
 import signal
@@ -26,8 +25,6 @@ from studybot.config import Config
 from studybot.heartbeat import Heartbeat, heartbeat_path
 from studybot.logs import configure_logging
 from studybot.startup import check_startup
-
-log = logging.getLogger("studybot")
 
 
 @dataclass

@@ -1,14 +1,16 @@
 """The studybot command line as a teacher and an operator use it."""
 
+import os
 import subprocess
 import sys
 
 from tests.conftest import CONTENT, FIXTURE_COURSE
 
 
-def studybot(*args, stdin=""):
+def studybot(*args, stdin="", env: dict[str, str] | None = None):
+    """The command as run from the project, with `env` added to this environment."""
     return subprocess.run([sys.executable, "-m", "studybot.cli", *args], input=stdin,
-                          capture_output=True, text=True, timeout=120)
+                          capture_output=True, text=True, timeout=120, env={**os.environ, **(env or {})})
 
 
 def test_content_check_passes_on_shipped_content():

@@ -32,7 +32,7 @@ async def core_burst(db_path: Path) -> tuple[float, int, list[tuple]]:
         now = core.clock.now()
         chat_id = await people.ensure_chat(core.db, chat, now)
         question = next(q for q in core.course.questions.values() if q.type == "choice")
-        presented = present(question, core.rng)
+        presented = present(question, core.rng, ("Đúng", "Sai"))   # a choice question: unused
         asked_id = await quiz_store.ask(core.db, chat_id, presented, question.topic, now,
                                         now + timedelta(hours=1))
         await quiz_store.mark_delivered(core.db, asked_id, now, False, None, chat.platform)

@@ -309,7 +309,7 @@ def test_the_adapter_judges_telegram_poll_limits_itself(real_course):
     from bot.quiz.present import present
     from bot.replies import QuestionCard
     for question in real_course.questions.values():
-        shown = present(question, random.Random(1))
+        shown = present(question, random.Random(1), ("Đúng", "Sai"))
         card = QuestionCard(1, question.prompt, shown.options, shown.correct, question.explanation, 30)
         assert fits_quiz_poll(card) == (not poll_overflows(question)), question.id
 

@@ -17,8 +17,9 @@ ORDER_ARROW = " → "
 ORDER_CHOICES = 4
 
 
-def present(question: Question, rng: random.Random, true_false: tuple[str, str] = ("Đúng", "Sai")) -> Presented:
-    """`true_false`: the labels of a true/false question's buttons, in the chat's language."""
+def present(question: Question, rng: random.Random, true_false: tuple[str, str]) -> Presented:
+    """`true_false`: the labels of a true/false question's buttons, in the chat's language
+    (bot.quiz.messages.true_false_labels)."""
     if question.type == "choice":
         options = list(question.options)
         rng.shuffle(options)

@@ -403,8 +403,8 @@ class TelegramAdapter:
                 await self._privately(chat, reply, message)
 
     async def _privately(self, chat: Chat, reply: Reply, message) -> None:
-        private = await self.bot.private_chat_of(reply.to)
-        if private is not None:
+        private = Chat(PLATFORM, reply.to.id, False)   # a private chat's id is its user's
+        if await self.bot.has_met(private):            # a bot cannot write to a user first
             await self.outbox.post(private, [dataclasses.replace(reply, to=None)])
         elif message is None:      # a slow button press: nothing in the group to react to
             log.info("a private reply to %s had no private chat to go to", reply.to.key)

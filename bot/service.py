@@ -159,13 +159,10 @@ class StudyBot:
         """The messages of a chat's language, for what an adapter says itself."""
         return await self.core.tr(await people.ensure_chat(self.core.db, chat, self.core.clock.now()))
 
-    async def private_chat_of(self, user: User) -> Chat | None:
-        """The user's private chat with the bot, if they ever opened one (where a platform
-        without private replies in groups can still tell them something privately)."""
-        row = await self.core.db.fetchone(
-            "SELECT platform_id FROM chats WHERE platform = ? AND platform_id = ? AND is_group = 0",
-            (user.platform, user.id))
-        return Chat(user.platform, row[0], False) if row else None
+    async def has_met(self, chat: Chat) -> bool:
+        """Whether anyone ever wrote to the bot in this chat (a platform that cannot write to a
+        user first asks this of a private chat before using it)."""
+        return await people.chat_exists(self.core.db, chat)
 
     # --- what the outbox reports ---------------------------------------------------------------
     async def delivered(self, chat: Chat, replies: Sequence[Reply], receipt: Receipt) -> None:

@@ -50,6 +50,12 @@ async def ensure_chat(db: Database, chat: Chat, now: datetime) -> int:
     return await db.memo(("chat", chat.platform, chat.id, chat.is_group), upsert)
 
 
+async def chat_exists(db: Database, chat: Chat) -> bool:
+    row = await db.fetchone("SELECT 1 FROM chats WHERE platform = ? AND platform_id = ? AND is_group = ?",
+                            (chat.platform, chat.id, int(chat.is_group)))
+    return row is not None
+
+
 async def chat_by_id(db: Database, chat_id: int) -> tuple[Chat, str]:
     """The chat as the adapters know it, and its timezone."""
     row = await db.fetchone("SELECT platform, platform_id, is_group, timezone FROM chats WHERE id = ?",

@@ -306,8 +306,10 @@ async def test_an_undeliverable_reply_is_logged_and_answered_with_an_apology(ser
     assert "telegram refused a message to telegram:-1001: Can't parse entities" in caplog.text
 
 
-async def test_a_slow_core_still_acknowledges_a_press_in_time(served, monkeypatch):
+async def test_a_slow_core_still_acknowledges_a_press_in_time_and_its_verdict_stays_private(served, monkeypatch):
     fake, bot = served.fake, served.bot
+    fake.type(BINH, BINH, "Bình", "/start")               # Bình opened a private chat, An did not
+    await fake.wait_for(lambda f: texts_in(f, BINH))
     question = await question_with_buttons(fake, served, A)
     data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
     real = bot.handle
@@ -317,11 +319,14 @@ async def test_a_slow_core_still_acknowledges_a_press_in_time(served, monkeypatc
         return await real(event)
 
     monkeypatch.setattr(bot, "handle", slow)
-    query = fake.press(A, AN, "An", data)
-    await fake.wait_for(lambda f: f.callbacks[query].answered)
-    assert fake.callbacks[query].latency < 0.45 and not fake.callbacks[query].refused
-    await until(lambda: answers_reach(served, 1), "the slow answer")
-    assert await answers(served) == 1
+    queries = [fake.press(A, AN, "An", data), fake.press(A, BINH, "Bình", data)]
+    await fake.wait_for(lambda f: all(f.callbacks[q].answered for q in queries))
+    for query in queries:
+        assert fake.callbacks[query].latency < 0.45 and not fake.callbacks[query].refused
+    assert [p.get("text") for p in fake.sent("answerCallbackQuery")[-2:]] == [None, None]   # no toast yet
+    await until(lambda: answers_reach(served, 2), "the slow answers")
+    verdict = await fake.wait_for(lambda f: [t for t in texts_in(f, BINH) if "Chính xác" in t or "Chưa đúng" in t])
+    assert len(verdict) == 1 and await answers(served) == 2
     assert not [t for t in texts_in(fake, A) if "Chính xác" in t or "Chưa đúng" in t]
 
 
@@ -426,25 +431,6 @@ async def test_a_private_reply_in_a_group_goes_to_the_private_chat_or_leaves_onl
     await fake.wait_for(lambda f: any(t.startswith("📈 Thống kê của nhóm") for t in texts_in(f, CO)))
     assert not [t for t in texts_in(fake, A) if "Thống kê" in t]
     assert len(texts_in(fake, A)) == 1                   # the second /stats left no pointer
-
-
-async def test_a_slow_press_sends_its_verdict_to_the_private_chat(served, monkeypatch):
-    fake, bot = served.fake, served.bot
-    fake.type(BINH, BINH, "Bình", "/start")
-    await fake.wait_for(lambda f: texts_in(f, BINH))
-    question = await question_with_buttons(fake, served, A)
-    data = question["reply_markup"]["inline_keyboard"][0][0]["callback_data"]
-    real = bot.handle
-
-    async def slow(event):
-        await asyncio.sleep(0.5)
-        return await real(event)
-
-    monkeypatch.setattr(bot, "handle", slow)
-    query = fake.press(A, BINH, "Bình", data)
-    verdict = await fake.wait_for(lambda f: [t for t in texts_in(f, BINH) if "Chính xác" in t or "Chưa đúng" in t])
-    assert fake.callbacks[query].latency < 0.45 and fake.sent("answerCallbackQuery")[-1].get("text") is None
-    assert len(verdict) == 1 and not [t for t in texts_in(fake, A) if "Chính xác" in t or "Chưa đúng" in t]
 
 
 async def test_an_inline_card_longer_than_a_message_is_cut_at_a_whole_tag(served, monkeypatch):

@@ -32,14 +32,13 @@ def _quality(args: argparse.Namespace, config: Config, course):
 
 
 def _content_check(args: argparse.Namespace) -> int:
-    from bot.course.check import check_course, poll_overflows
-    from bot.course.load import read_course
+    from bot.course.check import poll_overflows
+    from bot.course.load import checked_course
     from bot.course.quality import quality_warnings
 
     config = _config(args)
     args.content = config.content
-    course, problems = read_course(args.content)
-    problems += check_course(course)
+    course, problems = checked_course(args.content)
     warnings = quality_warnings(_quality(args, config, course))
     for problem in problems:
         print(problem)

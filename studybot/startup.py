@@ -216,11 +216,9 @@ def _read_only_folder(path: Path, folder: Path, exists: bool) -> Finding:
 
 def check_content(path: Path) -> tuple[object | None, Finding]:
     """The course (None if it has problems) and one line: counts, or the first problem and the count."""
-    from bot.course.check import check_course
-    from bot.course.load import read_course
+    from bot.course.load import checked_course
 
-    course, problems = read_course(path)
-    problems += check_course(course)
+    course, problems = checked_course(path)
     if problems:
         count = f"{len(problems)} problems" if len(problems) > 1 else "1 problem"
         return None, Finding(False, f"content: {path}: {count}, the first: {problems[0]}; run `studybot "

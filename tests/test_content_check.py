@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.course.check import check_course, poll_overflows
-from bot.course.load import ContentError, load_course, read_course
+from bot.course.check import poll_overflows
+from bot.course.load import ContentError, checked_course, load_course
 from tests.conftest import FIXTURE_COURSE
 from tests.test_cli import studybot
 
@@ -20,8 +20,7 @@ def course_dir(tmp_path) -> Path:
 
 
 def problems_of(root: Path) -> list[str]:
-    course, problems = read_course(root)
-    return [str(p) for p in problems + check_course(course)]
+    return [str(p) for p in checked_course(root)[1]]
 
 
 def append(root: Path, rel: str, text: str) -> None:

@@ -271,12 +271,17 @@ def _yaml_files(reader: _Reader, folder: Path, label: str) -> list[Path] | None:
     return sorted(folder / name for name in names if name.endswith(".yaml"))
 
 
-def load_course(root: Path) -> Course:
-    """The course, checked; raises ContentError listing every problem."""
+def checked_course(root: Path) -> tuple[Course, list[Problem]]:
+    """The course as written, with every problem: of form, then of meaning."""
     from bot.course.check import check_course
 
     course, problems = read_course(root)
-    problems += check_course(course)
+    return course, problems + check_course(course)
+
+
+def load_course(root: Path) -> Course:
+    """The course, checked; raises ContentError listing every problem."""
+    course, problems = checked_course(root)
     if problems:
         raise ContentError(problems)
     return course

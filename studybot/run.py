@@ -12,7 +12,6 @@ import os
 import random
 import signal
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -27,52 +26,40 @@ from studybot.logs import configure_logging
 from studybot.startup import check_startup
 
 
-@dataclass
-class Platforms:
-    telegram_token: str = ""
-    telegram_base_url: str | None = None
-    discord_token: str = ""
-    discord_guild_id: int | None = None
-    telegram_polls: bool = True
-
-    @classmethod
-    def from_config(cls, config: Config) -> "Platforms":
-        return cls(config.telegram_token, config.telegram_base_url, config.discord_token,
-                   config.discord_guild_id, config.telegram_polls)
-
-    @property
-    def any(self) -> bool:
-        return bool(self.telegram_token or self.discord_token)
-
-    def adapters(self, webhook: str | None = None, port: int = 8443) -> list:
-        found = []
-        if self.telegram_token:
-            os.environ.setdefault("PTB_TIMEDELTA", "1")
-            from adapters.telegram_adapter import TelegramAdapter
-
-            found.append(TelegramAdapter(self.telegram_token, self.telegram_base_url, polls=self.telegram_polls,
-                                         webhook_url=webhook, port=port))
-        if self.discord_token:
-            from adapters.discord_adapter import DiscordAdapter
-
-            found.append(DiscordAdapter(self.discord_token, self.discord_guild_id))
-        return found
+def has_platform(config: Config) -> bool:
+    return bool(config.telegram_token or config.discord_token)
 
 
-async def serve_platforms(course, db_path: Path, platforms: Platforms, stop: asyncio.Event,
-                          webhook: str | None = None, port: int = 8443, clock=None, tick: bool = True,
-                          settings: Settings | None = None, heartbeat_file: Path | None = None) -> int:
+def platform_adapters(config: Config, webhook: str | None = None, port: int = 8443) -> list:
+    """An adapter for each platform with a token; each library is imported only when used."""
+    found = []
+    if config.telegram_token:
+        os.environ.setdefault("PTB_TIMEDELTA", "1")
+        from adapters.telegram_adapter import TelegramAdapter
+
+        found.append(TelegramAdapter(config.telegram_token, config.telegram_base_url,
+                                     polls=config.telegram_polls, webhook_url=webhook, port=port))
+    if config.discord_token:
+        from adapters.discord_adapter import DiscordAdapter
+
+        found.append(DiscordAdapter(config.discord_token, config.discord_guild_id))
+    return found
+
+
+async def serve_platforms(course, config: Config, stop: asyncio.Event, webhook: str | None = None,
+                          port: int = 8443, clock=None, tick: bool = True,
+                          heartbeat_file: Path | None = None) -> int:
     """Run every configured platform until `stop` is set; the exit code. The clock writes
     `heartbeat_file` while every platform connection is alive (`studybot doctor --alive`)."""
-    adapters = platforms.adapters(webhook, port)
+    adapters = platform_adapters(config, webhook, port)
     outbox = Outbox()
     capabilities = {a.platform: a.capabilities for a in adapters}
     heartbeat = None
     if heartbeat_file is not None:
         heartbeat = Heartbeat(heartbeat_file, healthy=lambda: all(a.alive() for a in adapters))
     try:
-        async with open_bot(None, db_path, clock or SystemClock(), outbox, random.Random(), settings,
-                            course=course, platforms=capabilities) as bot:
+        async with open_bot(None, config.database, clock or SystemClock(), outbox, random.Random(),
+                            config.settings, course=course, platforms=capabilities) as bot:
             return await serve(bot, outbox, adapters, stop, tick=tick,
                                after_tick=heartbeat.beat if heartbeat else None)
     finally:
@@ -89,9 +76,8 @@ def _until_signalled(stop: asyncio.Event) -> None:
 def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int:
     """The start-up checks (a StartupError is one line per problem), then own the database (an
     OwnershipError names the other process), then serve until SIGINT or SIGTERM."""
-    platforms = Platforms.from_config(config)
-    course = check_startup(config, tokens=platforms.any)
-    if not platforms.any:
+    course = check_startup(config, tokens=has_platform(config))
+    if not has_platform(config):
         return run_console(content_dir=config.content, db_path=config.database, jsonl=False, start=None,
                            settings=config.settings, course=course, log_level=config.log_level)
     configure_logging(config.log_level, (config.telegram_token, config.discord_token))
@@ -99,8 +85,8 @@ def run_bot(config: Config, webhook: str | None = None, port: int = 8443) -> int
     async def main() -> int:
         stop = asyncio.Event()
         _until_signalled(stop)
-        return await serve_platforms(course, config.database, platforms, stop, webhook, port,
-                                     settings=config.settings, heartbeat_file=heartbeat_path(config.database))
+        return await serve_platforms(course, config, stop, webhook, port,
+                                     heartbeat_file=heartbeat_path(config.database))
 
     with acquire_ownership(config.database):
         return asyncio.run(main())

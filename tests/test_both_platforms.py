@@ -6,7 +6,8 @@ import sqlite3
 import yarl
 
 from bot.clock import ManualClock
-from studybot.run import Platforms, serve_platforms
+from studybot.config import Config
+from studybot.run import serve_platforms
 from tests.conftest import START
 from tests.fake_discord import TOKEN as DISCORD_TOKEN, FakeDiscord
 from tests.fake_telegram import TOKEN as TELEGRAM_TOKEN, FakeTelegram, parse_html
@@ -23,7 +24,8 @@ async def test_telegram_and_discord_share_one_core_and_one_database(real_course,
     stop = asyncio.Event()
     db = tmp_path / "shared.sqlite3"
     server = asyncio.create_task(serve_platforms(
-        real_course, db, Platforms(TELEGRAM_TOKEN, tg_url, DISCORD_TOKEN), stop,
+        real_course, Config(database=db, telegram_token=TELEGRAM_TOKEN, telegram_base_url=tg_url,
+                            discord_token=DISCORD_TOKEN), stop,
         clock=ManualClock(START), tick=False))
     try:
         await telegram.wait_for(lambda f: f.sent("setMyCommands"))

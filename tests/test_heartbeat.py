@@ -8,8 +8,9 @@ from datetime import UTC, datetime, timedelta
 import yaml
 
 from studybot.app import tick_forever
+from studybot.config import Config
 from studybot.heartbeat import Heartbeat, check_alive, heartbeat_path
-from studybot.run import Platforms, serve_platforms
+from studybot.run import serve_platforms
 from tests.conftest import ROOT
 from tests.studybot_process import clean_env, run_studybot, studybot_command
 
@@ -117,7 +118,7 @@ def test_doctor_alive_exits_0_on_a_fresh_heartbeat_and_1_otherwise(tmp_path):
 async def test_the_running_bot_proves_it_is_alive_until_it_stops(mini_course, tmp_path):
     db = tmp_path / "studybot.sqlite3"
     stop = asyncio.Event()
-    serving = asyncio.create_task(serve_platforms(mini_course, db, Platforms(), stop,
+    serving = asyncio.create_task(serve_platforms(mini_course, Config(database=db), stop,
                                                   heartbeat_file=heartbeat_path(db)))
     for _ in range(500):
         if heartbeat_path(db).exists() or serving.done():

@@ -1,8 +1,10 @@
 """Spaced review: decks, the review log, nudge settings and open review sessions.
 
-A card changes only through a review_log row (its trigger writes the card in the same
-statement); a review computed from a state that changed meanwhile is refused by the log's
-UNIQUE (user_id, item, reviews_before), so a double press or two answers at once count once.
+A review changes a card only through its review_log row (the log's trigger writes the card in
+the same statement); a review computed from a state that changed meanwhile is refused by the
+log's UNIQUE (user_id, item, reviews_before), so a double press or two answers at once count
+once. Two writes touch a card without a review, and neither counts as one: `add_card` (a concept
+chosen under /define joins the deck) and `set_aside` (its question left the content).
 """
 
 from __future__ import annotations
@@ -157,8 +159,9 @@ class DueNudge:
     language: str | None
 
 
-_NUDGE = ("SELECT n.user_id, n.chat_id, n.enabled, n.nudge_time, n.timezone, n.next_at, n.next_day_ends, "
-          "n.last_day FROM review_nudges n ")
+_NUDGE_COLUMNS = ("n.user_id", "n.chat_id", "n.enabled", "n.nudge_time", "n.timezone", "n.next_at",
+                  "n.next_day_ends", "n.last_day")
+_NUDGE = f"SELECT {', '.join(_NUDGE_COLUMNS)} FROM review_nudges n "
 
 
 def _nudge(row) -> Nudge:
@@ -203,12 +206,12 @@ async def due_nudges(db: Database, now: datetime) -> list[DueNudge]:
     if earliest is None or earliest > now:
         return []
     rows = await db.fetchall(
-        "SELECT n.user_id, n.chat_id, n.enabled, n.nudge_time, n.timezone, n.next_at, n.next_day_ends, "
-        "n.last_day, (SELECT COUNT(*) FROM review_cards c WHERE c.user_id = n.user_id "
-        "             AND c.due < n.next_day_ends), ch.platform, ch.platform_id, ch.language "
+        f"SELECT {', '.join(_NUDGE_COLUMNS)}, (SELECT COUNT(*) FROM review_cards c WHERE c.user_id = n.user_id "
+        "    AND c.due < n.next_day_ends), ch.platform, ch.platform_id, ch.language "
         "FROM review_nudges n JOIN chats ch ON ch.id = n.chat_id "
         "WHERE n.enabled = 1 AND n.next_at <= ? ORDER BY n.next_at, n.user_id", (iso(now),))
-    return [DueNudge(_nudge(r), int(r[8]), r[9], r[10], r[11]) for r in rows]
+    n = len(_NUDGE_COLUMNS)
+    return [DueNudge(_nudge(r), int(r[n]), r[n + 1], r[n + 2], r[n + 3]) for r in rows]
 
 
 async def advance_nudges(db: Database, moves: list[tuple[int, datetime, datetime, str | None]],

@@ -65,9 +65,8 @@ async def class_lines(core: Core, tr: Catalog, chat_id: int, now: datetime) -> l
     figures.sort(key=lambda f: (fmean(f[1]) if f[1] else 2.0, f[0]))
     lines = [tr("stats.memory")]
     for topic, recalls, topic_cards in figures:
-        title = core.course.topics[topic].title if topic in core.course.topics else topic
-        lines.append(tr("stats.memory_line", title=title, recall=_percent(recalls), cards=len(topic_cards),
-                        students=len({c.user_id for c in topic_cards})))
+        lines.append(tr("stats.memory_line", title=core.course.topic_title(topic), recall=_percent(recalls),
+                        cards=len(topic_cards), students=len({c.user_id for c in topic_cards})))
     if relapses:
         lines.append(tr("stats.relapsed"))
         for item, count in sorted(relapses.items(), key=lambda r: (-r[1], r[0]))[:MAX_RELAPSED]:

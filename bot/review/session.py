@@ -27,8 +27,6 @@ from bot.store.review_store import NewReview, Shown
 from bot.text import plain
 from bot.turn import Args, Turn
 
-MAX_TYPED = 200
-
 
 async def review_command(turn: Turn, args: Args) -> list[Reply]:
     """/review: the due cards, in a private chat; on [HH:MM], off, tz ZONE set the daily nudge."""
@@ -146,7 +144,7 @@ async def _answer(core: Core, user: User, chat: Chat, turn: int, option: int | N
         await review_store.set_aside(core.db, user_id, shown.item, deck.SET_ASIDE)
         return [Reply(plain(tr("review.question_gone"))), *await _next(core, tr, user_id, chat_id, now)]
     if typed is not None:
-        correct = typed_answer_is_correct(question, typed.strip()[:MAX_TYPED])
+        correct = typed_answer_is_correct(question, typed)
     elif not 0 <= option < len(shown.options):
         return [Reply(plain(tr("answer.bad_option")), to=user)]
     else:

@@ -467,3 +467,26 @@ async def test_a_question_a_chat_can_still_answer_is_not_reviewed_until_revealed
     await room.wait(33)                                                           # revealed: reviewable
     shown = review_question(await room.say("An", "/review", private=True))
     assert question_in(room, shown).id == "kn-htqt-nen-tang"
+
+
+async def test_a_wrong_review_answer_names_the_right_option_as_this_review_showed_it(room):
+    missed = set()
+    for _ in range(4):
+        replies = await room.say("An", "/quiz lich su 1")
+        question_id, _ = await miss_in_group(room, "An", replies)
+        missed.add(question_id)
+        await room.wait(33)
+    assert {"ls-asean-1967", "ls-wto-1995", "ls-apec-nam"} <= missed
+    await pushed(room, "2026-11-24T20:00:00+07:00")
+    replies = await room.say("An", "/review", private=True)
+    seen = {}
+    for _ in missed:
+        shown = review_question(replies)
+        question = question_in(room, shown)
+        replies = await answer_review(room, "An", shown, False)
+        seen[question.id] = (shown, replies[0].text.plain().split("\n")[0])
+    shown, verdict = seen["ls-asean-1967"]          # choice: the letter of this review's order
+    letter = next(line[0] for line in shown.text.plain().split("\n") if line[1:] == ". 1967")
+    assert verdict == f"❌ Chưa đúng. Đáp án: {letter}. 1967"
+    assert seen["ls-wto-1995"][1] == "❌ Chưa đúng. Đáp án: Đúng"        # true/false: the button's label
+    assert seen["ls-apec-nam"][1] == "❌ Chưa đúng. Đáp án: 1989"        # typed: the answer

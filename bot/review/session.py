@@ -14,6 +14,7 @@ from bot.core import Core
 from bot.events import Chat, User
 from bot.quiz.answers import typed_answer_is_correct
 from bot.model.play import Presented
+from bot.quiz.messages import true_false_labels
 from bot.quiz.present import present
 from bot.replies import Reply
 from bot.review import deck, nudges
@@ -108,7 +109,7 @@ async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> li
             if question.id in open_now:
                 held += 1
                 continue
-            presented = present(question, core.rng, (tr("quiz.true"), tr("quiz.false")))
+            presented = present(question, core.rng, true_false_labels(tr))
             turn = await review_store.show(core.db, user_id, chat_id, card.item, question.id,
                                            presented.options, presented.correct, now)
             remaining = await review_store.count_due(core.db, user_id, ends) - held

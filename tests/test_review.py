@@ -490,3 +490,57 @@ async def test_a_wrong_review_answer_names_the_right_option_as_this_review_showe
     assert verdict == f"❌ Chưa đúng. Đáp án: {letter}. 1967"
     assert seen["ls-wto-1995"][1] == "❌ Chưa đúng. Đáp án: Đúng"        # true/false: the button's label
     assert seen["ls-apec-nam"][1] == "❌ Chưa đúng. Đáp án: 1989"        # typed: the answer
+
+
+# --- content that changed under a deck -------------------------------------------------------------
+
+def without(course, *question_ids):
+    """The course as a teacher left it after deleting some questions."""
+    from dataclasses import replace
+
+    return replace(course, questions={k: q for k, q in course.questions.items() if k not in question_ids})
+
+
+async def test_a_concept_whose_shown_question_was_removed_is_reviewed_through_another(real_course, db_path):
+    from bot.review.items import questions_citing
+
+    room, context = await make_chat(real_course, db_path, settings=EXACT)
+    concept = next(c for c in real_course.concepts.values() if len(questions_citing(real_course, c.id)) >= 2)
+    await room.press("An", f"v:add:{concept.id}", private=True)
+    shown = review_question(await room.say("An", "/review", private=True))
+    removed = question_in(room, shown)
+    await context.__aexit__(None, None, None)          # the teacher deletes that question; the bot restarts
+
+    edited = without(real_course, removed.id)
+    room, context = await make_chat(edited, db_path, settings=EXACT, start=room.clock.now() + timedelta(minutes=5))
+    if shown.buttons:                                    # the old message's button, or a typed answer
+        replies = await room.press("An", shown.buttons[0].id, private=True)
+    else:
+        replies = await room.say("An", "không nhớ", private=True)
+    assert replies[0].text.plain() == "Câu hỏi này không còn trong bài học; câu trả lời này không được tính."
+    again = review_question(replies)                     # the concept is still asked, by another question
+    assert question_in(room, again).id in {q.id for q in questions_citing(edited, concept.id)}
+    assert (await stored(room, "An"))[concept.id][0].year < 9999
+    assert (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0] == 0
+    await context.__aexit__(None, None, None)
+
+
+async def test_a_concept_set_aside_while_no_question_cited_it_comes_back_when_added_again(real_course, db_path):
+    from bot.review.items import questions_citing
+
+    concept = next(c for c in real_course.concepts.values() if len(questions_citing(real_course, c.id)) >= 1)
+    citing = [q.id for q in questions_citing(real_course, concept.id)]
+    room, context = await make_chat(real_course, db_path, settings=EXACT)
+    await room.press("An", f"v:add:{concept.id}", private=True)
+    await context.__aexit__(None, None, None)
+    room, context = await make_chat(without(real_course, *citing), db_path, settings=EXACT)
+    assert "🧠 Ôn tập ·" not in texts(await room.say("An", "/review", private=True))
+    assert (await stored(room, "An"))[concept.id][0].year == 9999       # set aside, its history kept
+    await context.__aexit__(None, None, None)
+
+    room, context = await make_chat(real_course, db_path, settings=EXACT)   # the questions are back
+    added = await room.press("An", f"v:add:{concept.id}", private=True)
+    assert f"Đã thêm “{concept.term}”" in texts(added)
+    shown = review_question(await room.say("An", "/review", private=True))
+    assert question_in(room, shown).id in citing
+    await context.__aexit__(None, None, None)

@@ -104,7 +104,7 @@ async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> li
         for card in cards:
             question = question_for(core.course, card.item, card.reviews)
             if question is None:
-                await review_store.set_aside(core.db, user_id, card.item, deck.SET_ASIDE)
+                await review_store.set_aside(core.db, user_id, card.item)
                 continue
             if question.id in open_now:
                 held += 1
@@ -122,7 +122,7 @@ async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: in
     deck_size = await review_store.deck_size(core.db, user_id)
     upcoming = await review_store.next_due(core.db, user_id, ends)
     next_day, next_count = None, 0
-    if upcoming is not None and upcoming < deck.SET_ASIDE:
+    if upcoming is not None and upcoming < review_store.SET_ASIDE:
         next_day = study_day(upcoming, zone, hour)
         next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour), ends)
     nudge = await review_store.nudge_of(core.db, user_id)
@@ -141,8 +141,7 @@ async def _answer(core: Core, user: User, chat: Chat, turn: int, option: int | N
         return [Reply(plain(tr("review.moved_on")), to=user)]
     question = core.course.questions.get(shown.question_id)
     presented = Presented(shown.question_id, shown.options, shown.correct)
-    if question is None:
-        await review_store.set_aside(core.db, user_id, shown.item, deck.SET_ASIDE)
+    if question is None:        # the card waits for its next question; _next sets it aside if none is left
         return [Reply(plain(tr("review.question_gone"))), *await _next(core, tr, user_id, chat_id, now)]
     if typed is not None:
         correct = typed_answer_is_correct(question, typed)

@@ -4,7 +4,8 @@ A review changes a card only through its review_log row (the log's trigger write
 the same statement); a review computed from a state that changed meanwhile is refused by the
 log's UNIQUE (user_id, item, reviews_before), so a double press or two answers at once count
 once. Two writes touch a card without a review, and neither counts as one: `add_card` (a concept
-chosen under /define joins the deck) and `set_aside` (its question left the content).
+chosen under /define joins the deck, or a card set aside comes back) and `set_aside` (no
+question of the content can review the card any more).
 """
 
 from __future__ import annotations
@@ -12,10 +13,15 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.clock import from_iso, iso
 from bot.store.database import Database
+
+
+# Where a card waits once no question of the content can review it: out of every count, its
+# history kept; adding it again (a concept's button, a new miss) brings it back.
+SET_ASIDE = datetime(9999, 12, 31, tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -66,10 +72,12 @@ async def card_of(db: Database, user_id: int, item: str) -> StoredCard | None:
 
 
 async def add_card(db: Database, user_id: int, item: str, state: str, due: datetime) -> bool:
-    """A card nobody reviewed yet (a concept chosen under /define); False if already in the deck."""
+    """A card nobody reviewed yet (a concept chosen under /define), or one set aside brought
+    back, due at `due` with its history; False if already in the deck."""
     return await db.write(
         "INSERT INTO review_cards (user_id, item, state, due) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (user_id, item) DO NOTHING", (user_id, item, state, iso(due))) == 1
+        "ON CONFLICT (user_id, item) DO UPDATE SET due = excluded.due WHERE review_cards.due >= ?",
+        (user_id, item, state, iso(due), iso(SET_ASIDE))) == 1
 
 
 async def record_review(db: Database, review: NewReview) -> bool:
@@ -114,10 +122,10 @@ async def deck_of(db: Database, user_id: int) -> list[StoredCard]:
     return [_card(r) for r in await db.fetchall(_CARD + "WHERE user_id = ?", (user_id,))]
 
 
-async def set_aside(db: Database, user_id: int, item: str, until: datetime) -> None:
-    """Move a card whose question left the content out of the way, keeping its history."""
+async def set_aside(db: Database, user_id: int, item: str) -> None:
+    """Move a card no question of the content can review out of the way, keeping its history."""
     await db.write("UPDATE review_cards SET due = ? WHERE user_id = ? AND item = ?",
-                   (iso(until), user_id, item))
+                   (iso(SET_ASIDE), user_id, item))
 
 
 async def review_days(db: Database, user_id: int, limit: int = 400) -> list[str]:

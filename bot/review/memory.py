@@ -33,7 +33,7 @@ def _percent(values: list[float]) -> str:
 
 
 async def me_lines(core: Core, tr: Catalog, user_id: int, chat_id: int, now: datetime) -> list[str]:
-    cards = [c for c in await review_store.deck_of(core.db, user_id) if c.due < review_store.SET_ASIDE]
+    cards = await review_store.deck_of(core.db, user_id)
     if not cards:
         return [tr("me.memory_empty")]
     zone = await deck.student_zone(core, user_id, chat_id)
@@ -56,7 +56,7 @@ async def class_lines(core: Core, tr: Catalog, chat_id: int, now: datetime) -> l
     relapses: Counter[str] = Counter()
     for card in cards:
         topic = topic_of(core.course, card.item)
-        if topic is not None and card.due < review_store.SET_ASIDE:
+        if topic is not None:
             by_topic[topic].append(card)
         if card.lapses:
             relapses[card.item] += card.lapses

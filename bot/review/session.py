@@ -122,7 +122,7 @@ async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: in
     deck_size = await review_store.deck_size(core.db, user_id)
     upcoming = await review_store.next_due(core.db, user_id, ends)
     next_day, next_count = None, 0
-    if upcoming is not None and upcoming < review_store.SET_ASIDE:
+    if upcoming is not None:
         next_day = study_day(upcoming, zone, hour)
         next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour), ends)
     nudge = await review_store.nudge_of(core.db, user_id)

@@ -19,9 +19,11 @@ from bot.clock import from_iso, iso
 from bot.store.database import Database
 
 
-# Where a card waits once no question of the content can review it: out of every count, its
-# history kept; adding it again (a concept's button, a new miss) brings it back.
+# Where a card waits once no question of the content can review it: its history kept, out of
+# the deck every query here reads (`_IN_DECK`); adding it again (a concept's button, a new
+# miss) brings it back.
 SET_ASIDE = datetime(9999, 12, 31, tzinfo=UTC)
+_IN_DECK = f"due < '{iso(SET_ASIDE)}'"
 
 
 @dataclass(frozen=True)
@@ -109,17 +111,18 @@ async def count_due(db: Database, user_id: int, before: datetime, since: datetim
 
 async def next_due(db: Database, user_id: int, after: datetime) -> datetime | None:
     """The earliest due instant at or after `after` (the next card to come due)."""
-    row = await db.fetchone("SELECT MIN(due) FROM review_cards WHERE user_id = ? AND due >= ?",
+    row = await db.fetchone(f"SELECT MIN(due) FROM review_cards WHERE user_id = ? AND due >= ? AND {_IN_DECK}",
                             (user_id, iso(after)))
     return from_iso(row[0]) if row and row[0] else None
 
 
 async def deck_size(db: Database, user_id: int) -> int:
-    return int((await db.fetchone("SELECT COUNT(*) FROM review_cards WHERE user_id = ?", (user_id,)))[0])
+    return int((await db.fetchone(f"SELECT COUNT(*) FROM review_cards WHERE user_id = ? AND {_IN_DECK}",
+                                  (user_id,)))[0])
 
 
 async def deck_of(db: Database, user_id: int) -> list[StoredCard]:
-    return [_card(r) for r in await db.fetchall(_CARD + "WHERE user_id = ?", (user_id,))]
+    return [_card(r) for r in await db.fetchall(_CARD + f"WHERE user_id = ? AND {_IN_DECK}", (user_id,))]
 
 
 async def set_aside(db: Database, user_id: int, item: str) -> None:
@@ -137,9 +140,9 @@ async def review_days(db: Database, user_id: int, limit: int = 400) -> list[str]
 
 
 async def class_cards(db: Database, chat_id: int) -> list[StoredCard]:
-    """Every card of the students who answered in this chat."""
+    """Every card in the decks of the students who answered in this chat."""
     rows = await db.fetchall(
-        _CARD + "WHERE user_id IN (SELECT user_id FROM scores WHERE chat_id = ? AND period = 'all')",
+        _CARD + f"WHERE user_id IN (SELECT user_id FROM scores WHERE chat_id = ? AND period = 'all') AND {_IN_DECK}",
         (chat_id,))
     return [_card(r) for r in rows]
 

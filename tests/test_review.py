@@ -336,7 +336,8 @@ async def test_a_student_who_blocked_the_bot_is_no_longer_nudged(room):
 ])
 async def test_bad_times_zones_and_words_get_the_accepted_format_and_change_nothing(room, command, expected):
     await room.say("An", "/review on 20:00", private=True)
-    assert expected in texts(await room.say("An", command, private=True))
+    refused = await room.say("An", command, private=True)
+    assert expected in texts(refused) and [r.to.name for r in refused] == ["An"]     # a refusal, as any other
     row = await room.db.fetchone("SELECT enabled, nudge_time, timezone FROM review_nudges")
     assert tuple(row) == (1, "20:00", "Asia/Ho_Chi_Minh")
 

@@ -15,7 +15,7 @@ from dataclasses import replace
 
 from bot.core import Core
 from bot.daily_schedule import parse_time
-from bot.events import Chat, User
+from bot.events import Chat
 from bot.i18n import catalog
 from bot.periods import canonical_timezone, zone
 from bot.replies import Reply
@@ -23,44 +23,40 @@ from bot.review.days import latest_nudge, next_nudge, study_day, study_day_end
 from bot.review.messages import nudge_reply
 from bot.store import people, review_store
 from bot.store.review_store import Nudge
-from bot.text import plain
+from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
-async def nudge_command(core: Core, user: User, chat: Chat, action: str, args: list[str]) -> list[Reply]:
+async def nudge_command(turn: Turn, action: str, args: list[str]) -> list[Reply]:
     """on [HH:MM] / off / tz ZONE, in the student's private chat."""
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, chat, now)
-    user_id = await people.ensure_user(core.db, user, now)
-    tr = await core.tr(chat_id)
-    nudge = await review_store.nudge_of(core.db, user_id)
-    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, chat_id)
+    core, tr, now = turn.core, turn.tr, turn.now
+    nudge = await review_store.nudge_of(core.db, turn.user_id)
+    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, turn.chat_id)
     at = nudge.nudge_time if nudge else core.settings.review_nudge_time
     enabled = nudge.enabled if nudge else False
     if action == "on":
         if args:
             at = parse_time(args[0]) or ""
             if not at:
-                return [Reply(plain(tr("review.bad_time")))]
+                return [turn.aside(tr("review.bad_time"))]
         enabled = True
     elif action == "off":
         enabled = False
     elif action == "tz":
         name = canonical_timezone(args[0] if args else "")
         if name is None:
-            return [Reply(plain(tr("review.bad_zone")))]
+            return [turn.aside(tr("review.bad_zone"))]
         timezone = name
     upcoming = next_nudge(now, at, timezone)
     await review_store.save_nudge(core.db, Nudge(
-        user_id, chat_id, enabled, at, timezone, upcoming,
+        turn.user_id, turn.chat_id, enabled, at, timezone, upcoming,
         study_day_end(upcoming, timezone, core.settings.review_day_starts_hour), None), now)
     if not enabled:
-        text = tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at)
-        return [Reply(plain(text))]
+        return [turn.say(tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at))]
     local = upcoming.astimezone(zone(timezone))
-    return [Reply(plain(tr("review.nudge_set", time=at, zone=timezone,
-                           when=f"{tr.list('weekdays')[local.weekday()]} {local:%d/%m}")))]
+    return [turn.say(tr("review.nudge_set", time=at, zone=timezone,
+                        when=f"{tr.list('weekdays')[local.weekday()]} {local:%d/%m}"))]
 
 
 async def send_due(core: Core) -> int:

@@ -329,6 +329,8 @@ async def test_a_student_who_blocked_the_bot_is_no_longer_nudged(room):
     ("/review on 25:00", "HH:MM"),
     ("/review on 8", "HH:MM"),
     ("/review on <b>20:00</b>", "HH:MM"),
+    ("/review on 20:00 21:00", "HH:MM"),                     # as /daily on 20:00 21:00 is refused
+    ("/review tz Europe/Berlin Asia/Tokyo", "IANA"),
     ("/review tz Mars/Olympus", "IANA"),
     ("/review tz", "IANA"),
     ("/review tz '; DROP TABLE review_nudges; --", "IANA"),

@@ -20,7 +20,7 @@ from bot.i18n import catalog
 from bot.periods import canonical_timezone, zone
 from bot.replies import Reply
 from bot.review.days import latest_nudge, next_nudge, study_day, study_day_end
-from bot.review.messages import nudge_reply
+from bot.review.messages import day_label, nudge_reply
 from bot.store import people, review_store
 from bot.store.review_store import Nudge
 from bot.turn import Turn
@@ -28,23 +28,24 @@ from bot.turn import Turn
 log = logging.getLogger(__name__)
 
 
-async def nudge_command(turn: Turn, action: str, args: list[str]) -> list[Reply]:
-    """on [HH:MM] / off / tz ZONE, in the student's private chat."""
+async def nudge_command(turn: Turn, action: str, value: str) -> list[Reply]:
+    """on [HH:MM] / off / tz ZONE, in the student's private chat; `value` is all that follows
+    the action, read whole as /daily reads it (so "on 20:00 21:00" is refused, not half read)."""
     core, tr, now = turn.core, turn.tr, turn.now
     nudge = await review_store.nudge_of(core.db, turn.user_id)
     timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, turn.chat_id)
     at = nudge.nudge_time if nudge else core.settings.review_nudge_time
     enabled = nudge.enabled if nudge else False
     if action == "on":
-        if args:
-            at = parse_time(args[0]) or ""
+        if value:
+            at = parse_time(value) or ""
             if not at:
                 return [turn.aside(tr("review.bad_time"))]
         enabled = True
     elif action == "off":
         enabled = False
     elif action == "tz":
-        name = canonical_timezone(args[0] if args else "")
+        name = canonical_timezone(value)
         if name is None:
             return [turn.aside(tr("review.bad_zone"))]
         timezone = name
@@ -54,9 +55,8 @@ async def nudge_command(turn: Turn, action: str, args: list[str]) -> list[Reply]
         study_day_end(upcoming, timezone, core.settings.review_day_starts_hour), None), now)
     if not enabled:
         return [turn.say(tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at))]
-    local = upcoming.astimezone(zone(timezone))
     return [turn.say(tr("review.nudge_set", time=at, zone=timezone,
-                        when=f"{tr.list('weekdays')[local.weekday()]} {local:%d/%m}"))]
+                        when=day_label(tr, upcoming.astimezone(zone(timezone)).date())))]
 
 
 async def send_due(core: Core) -> int:

@@ -33,7 +33,7 @@ async def review_command(turn: Turn, args: Args) -> list[Reply]:
         return [turn.aside(turn.tr("review.private_only"))]
     if args["action"] is None:
         return await start(turn)
-    return await nudges.nudge_command(turn, args["action"], (args["value"] or "").split())
+    return await nudges.nudge_command(turn, args["action"], (args["value"] or "").strip())
 
 
 async def review_press(turn: Turn, rest: str) -> list[Reply]:

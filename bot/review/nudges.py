@@ -12,14 +12,15 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.core import Core
-from bot.daily_schedule import parse_time
+from bot.daily_schedule import current_window, next_post, parse_time
 from bot.events import Chat
 from bot.i18n import catalog
 from bot.periods import canonical_timezone, zone
 from bot.replies import Reply
-from bot.review.days import latest_nudge, next_nudge, study_day, study_day_end
+from bot.review.days import study_day, study_day_end
 from bot.review.messages import day_label, nudge_reply
 from bot.store import people, review_store
 from bot.store.review_store import Nudge
@@ -49,7 +50,7 @@ async def nudge_command(turn: Turn, action: str, value: str) -> list[Reply]:
         if name is None:
             return [turn.aside(tr("review.bad_zone"))]
         timezone = name
-    upcoming = next_nudge(now, at, timezone)
+    upcoming = next_post(now, at, timezone)
     await review_store.save_nudge(core.db, Nudge(
         turn.user_id, turn.chat_id, enabled, at, timezone, upcoming,
         study_day_end(upcoming, timezone, core.settings.review_day_starts_hour), None), now)
@@ -79,7 +80,7 @@ async def send_due(core: Core) -> int:
         if send and latest != nudge.next_at:
             entry = replace(entry, cards_due=await review_store.count_due(core.db, nudge.user_id, ends))
         send = send and entry.cards_due > 0
-        following = next_nudge(now, nudge.nudge_time, nudge.timezone)
+        following = next_post(now, nudge.nudge_time, nudge.timezone)
         moves.append((nudge.user_id, following, study_day_end(following, nudge.timezone, hour), day if send else None))
         if send:
             sends.append(entry)
@@ -92,3 +93,9 @@ async def send_due(core: Core) -> int:
         except Exception:
             log.exception("failed to send the review nudge of user %s", entry.nudge.user_id)
     return len(sends)
+
+
+def latest_nudge(now: datetime, nudge_time: str, timezone: str) -> datetime:
+    """The last local `nudge_time` at or before `now`: the post instant of the daily schedule's
+    current window (a nudge has no reveal, hence no time before the next)."""
+    return current_window(now, nudge_time, timezone, timedelta(0)).post_at

@@ -406,6 +406,93 @@ async def test_an_empty_answer_to_a_typed_review_question_asks_for_the_text(room
     assert right[0].text.plain().startswith("✅ Chính xác!")
 
 
+async def test_a_blank_message_to_a_typed_review_question_is_refused_and_the_question_stays(room):
+    for _ in range(3):                                          # the typed question (APEC, 1989) is one of these
+        question_id, _ = await miss_in_group(room, "An", await room.say("An", "/quiz lich su 1"))
+        await room.wait(33)
+        if question_id == "ls-apec-nam":
+            break
+    assert question_id == "ls-apec-nam"
+    await pushed(room, "2026-11-24T20:00:00+07:00")
+    shown = review_question(await room.say("An", "/review", private=True))
+    while shown.buttons:                                        # answer the others until the typed one
+        shown = review_question(await answer_review(room, "An", shown, True))
+    logged = (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0]
+    blank = await room.say("An", "  \n ", private=True)
+    assert [(r.text.plain(), r.to.name) for r in blank] == [("Câu trả lời đang trống: hãy gõ câu trả lời của bạn.", "An")]
+    assert (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0] == logged
+    assert (await room.say("An", "1989", private=True))[0].text.plain().startswith("✅ Chính xác!")
+
+
+# --- a miss joining the deck -----------------------------------------------------------------------
+
+async def missed_once(room) -> tuple[str, int]:
+    """An misses a question in the group: its card is in An's deck (one review)."""
+    question_id, _ = await miss_in_group(room, "An", await room.say("An", "/quiz lien quan 1"))
+    await room.wait(33)
+    return question_id, (await room.db.fetchone("SELECT id FROM users WHERE display_name = 'An'"))[0]
+
+
+def racing(monkeypatch, question_id: str, races: int):
+    """Between each of the next `races` reads of a card and the write computed from it, another
+    review of it lands first (An answering in another chat at the same moment)."""
+    from bot.store import review_store
+    from bot.store.review_store import NewReview
+
+    real_card_of = review_store.card_of
+    left = [races]
+
+    async def card_of(db, user_id, item):
+        stored = await real_card_of(db, user_id, item)
+        if stored is not None and left[0]:
+            left[0] -= 1
+            assert await review_store.record_review(db, NewReview(
+                user_id, item, question_id, "quiz", 1, None, stored.due, "2026-11-24", stored.reviews,
+                stored.state, stored.due + timedelta(days=1)))
+        return stored
+
+    monkeypatch.setattr(review_store, "card_of", card_of)
+
+
+async def miss_again(room, question_id: str, user_id: int):
+    from bot.review.deck import add_missed
+
+    await add_missed(room.bot.core, user_id, question_id, "daily", room.clock.now(), "Asia/Ho_Chi_Minh")
+    rows = await room.db.fetchall("SELECT source, reviews_before FROM review_log WHERE user_id = ? ORDER BY id",
+                                  (user_id,))
+    return [tuple(r) for r in rows]
+
+
+async def test_a_miss_on_a_card_that_changed_meanwhile_is_computed_again_from_the_new_state(room, monkeypatch, caplog):
+    question_id, user_id = await missed_once(room)
+    racing(monkeypatch, question_id, races=1)
+    log = await miss_again(room, question_id, user_id)
+    assert log == [("quiz", 0), ("quiz", 1), ("daily", 2)]          # counted once, after the other review
+    assert (await stored(room, "An"))[question_id][1:] == (3, 2)
+    assert "miss not counted" not in caplog.text
+
+
+async def test_a_miss_on_a_card_that_keeps_changing_is_given_up_with_a_log_line(room, monkeypatch, caplog):
+    from bot.review.deck import ATTEMPTS
+
+    question_id, user_id = await missed_once(room)
+    racing(monkeypatch, question_id, races=ATTEMPTS - 1)          # the first try, as a new card, meets An's
+    log = await miss_again(room, question_id, user_id)                # returns: never raises
+    assert log == [("quiz", n) for n in range(ATTEMPTS)]             # the others' reviews, not this one
+    assert f"question {question_id} changed under {ATTEMPTS} attempts; miss not counted" in caplog.text
+
+
+async def test_a_miss_the_deck_cannot_take_still_counts_as_an_answer_and_is_logged(room, caplog):
+    await room.db.write("CREATE TRIGGER broken BEFORE INSERT ON review_log BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+    replies = await room.say("An", "/quiz lien quan 1")
+    q = question_of(replies)
+    verdict = await room.press("An", f"a:{q.question.asked_id}:{(q.question.correct + 1) % len(q.question.options)}")
+    assert verdict[0].text.plain().startswith("❌") and verdict[0].to.name == "An"
+    assert (await room.db.fetchone("SELECT COUNT(*), SUM(correct) FROM answers"))[:] == (1, 0)
+    assert await stored(room, "An") == {}
+    assert "could not add question kn-htqt-nen-tang to the deck of user" in caplog.text and "disk trouble" in caplog.text
+
+
 # --- the deck from /define ------------------------------------------------------------------------
 
 async def test_a_concept_added_under_its_card_is_reviewed_through_the_questions_citing_it(real_course, db_path):

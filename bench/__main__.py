@@ -3,7 +3,8 @@
 import asyncio
 
 from bench import (
-    answers, busy_group, class_quiz, daily, leaderboard, review_due, review_simulation, search_threshold,
+    answers, busy_group, class_quiz, daily, item_analysis, leaderboard, review_due, review_simulation,
+    search_threshold,
 )
 
 
@@ -23,6 +24,8 @@ def main() -> None:
     asyncio.run(review_due.run())
     print()
     review_simulation.run()
+    print()
+    asyncio.run(item_analysis.run())
 
 
 if __name__ == "__main__":

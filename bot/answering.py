@@ -11,15 +11,13 @@ from datetime import timedelta
 
 from bot.model.play import Asked, NewAnswer
 from bot.periods import month_key, week_key
-from bot.quiz.answers import typed_answer_is_correct
+from bot.quiz.answers import typed_answer_is_correct, typed_text
 from bot.quiz.messages import option_label
 from bot.quiz.scoring import daily_points, quiz_points
 from bot.replies import Reply
 from bot.review.deck import add_missed
 from bot.store import people, quiz_store
 from bot.turn import Turn
-
-MAX_TYPED = 200
 
 
 @dataclass(frozen=True)
@@ -39,7 +37,7 @@ async def record(turn: Turn, asked: Asked, option: int | None, typed: str | None
     if question is None:
         return refuse("answer.question_gone")
     if typed is not None:
-        given = typed.strip()[:MAX_TYPED]
+        given = typed_text(typed)
         correct = typed_answer_is_correct(question, given)
     else:
         if option is None or not 0 <= option < len(asked.options):

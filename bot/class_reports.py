@@ -30,8 +30,7 @@ async def stats_command(turn: Turn, args: Args) -> list[Reply]:
     if topics:
         lines.append(tr("stats.by_topic"))
         for topic, count, correct in topics:
-            title = core.course.topics[topic].title if topic in core.course.topics else topic
-            lines.append(f"• {title}: {round(100 * correct / count)}% ({correct}/{count})")
+            lines.append(f"• {core.course.topic_title(topic)}: {round(100 * correct / count)}% ({correct}/{count})")
     else:
         lines.append(tr("stats.none"))
     lines += await memory.class_lines(core, tr, chat_id, turn.now)

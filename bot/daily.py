@@ -17,11 +17,11 @@ from bot.daily_schedule import current_window, next_post, parse_time
 from bot.i18n import Catalog
 from bot.model.play import Asked
 from bot.periods import canonical_timezone, zone
-from bot.quiz.messages import question_reply, reveal_reply
+from bot.quiz.messages import question_reply, reveal_reply, true_false_labels
 from bot.quiz.picking import pick_daily
 from bot.quiz.present import present
 from bot.replies import Reply
-from bot.rounds import answer_button, true_false_labels, typed_hint
+from bot.rounds import answer_button, typed_hint
 from bot.store import daily_store, people, quiz_store
 from bot.text import bold, join, plain
 from bot.turn import Args, Turn

@@ -36,6 +36,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from operator import attrgetter, mul
 
 TOO_EASY_ABOVE = 0.95
 TOO_HARD_BELOW = 0.20
@@ -72,6 +73,9 @@ class ItemStats:
         return self.right / self.answers if self.answers else None
 
 
+_STUDENT, _CORRECT, _PICKED = attrgetter("student"), attrgetter("correct"), attrgetter("picked")
+
+
 def picked_option(shown: tuple[str, ...], answer: str) -> str | None:
     """The text of the option an answer chose: answers to buttons store its index as shown."""
     if shown and answer.isdigit() and int(answer) < len(shown):
@@ -83,22 +87,26 @@ def pearson(xs: list[float], ys: list[float]) -> float | None:
     """Pearson's r; None when either side does not vary."""
     n = len(xs)
     mx, my = sum(xs) / n, sum(ys) / n
-    sxy = sum((x - mx) * (y - my) for x, y in zip(xs, ys))
-    sxx = sum((x - mx) ** 2 for x in xs)
-    syy = sum((y - my) ** 2 for y in ys)
+    dx, dy = [x - mx for x in xs], [y - my for y in ys]
+    sxy, sxx, syy = sum(map(mul, dx, dy)), sum(map(mul, dx, dx)), sum(map(mul, dy, dy))
     if sxx <= 1e-12 or syy <= 1e-12:
         return None
     return sxy / math.sqrt(sxx * syy)
 
 
-def _discrimination(question_id: str, by_student: dict[int, dict[str, list[bool]]]) -> tuple[float | None, int]:
+def _discrimination(answers_by: Counter[int], right_by: Counter[int], answers_of: Counter[int],
+                    right_of: Counter[int]) -> tuple[float | None, int]:
+    """`answers_by`, `right_by`: each student's answers and right answers to this question;
+    `answers_of`, `right_of`: to every question, counted once for all questions. A student's
+    rest score is their totals less their answers to this question (summing the others again
+    for each question took seconds for a big class)."""
     xs, ys = [], []
-    for results in by_student.values():
-        mine = results.get(question_id)
-        others = [r for qid, rs in results.items() if qid != question_id for r in rs]
-        if mine and others:
-            xs.append(sum(mine) / len(mine))
-            ys.append(sum(others) / len(others))
+    for student, answers in answers_by.items():
+        others = answers_of[student] - answers
+        if others:
+            right = right_by[student]
+            xs.append(right / answers)
+            ys.append((right_of[student] - right) / others)
     if len(xs) < MIN_STUDENTS:
         return None, len(xs)
     return pearson(xs, ys), len(xs)
@@ -111,21 +119,24 @@ def analyse_items(responses: Iterable[Response], asked: Mapping[str, int],
     the option texts to tally for a question (its choice options, or Đúng/Sai), in the order to
     show; `right_options`: the right option's text, so the others count as distractors."""
     right_options = right_options or {}
-    by_student: dict[int, dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
+    responses = list(responses)
     by_question: dict[str, list[Response]] = defaultdict(list)
     for response in responses:
-        by_student[response.student][response.question_id].append(response.correct)
         by_question[response.question_id].append(response)
+    answers_of = Counter(map(_STUDENT, responses))
+    right_of = Counter(map(_STUDENT, filter(_CORRECT, responses)))
     out = []
     for question_id in sorted(set(asked) | set(by_question)):
         mine = by_question.get(question_id, [])
-        right = sum(r.correct for r in mine)
+        answers_by, right_by = Counter(map(_STUDENT, mine)), Counter(map(_STUDENT, filter(_CORRECT, mine)))
+        right = right_by.total()
         picks: dict[str, int] = {}
         if options.get(question_id):
-            counted = Counter(r.picked for r in mine if r.picked is not None)
+            counted = Counter(map(_PICKED, mine))
+            counted.pop(None, None)                        # typed answers pick nothing
             picks = {text: counted.pop(text, 0) for text in options[question_id]}
             picks.update(sorted(counted.items()))          # options edited out of the content since
-        discrimination, students = _discrimination(question_id, by_student)
+        discrimination, students = _discrimination(answers_by, right_by, answers_of, right_of)
         unpicked: tuple[str, ...] = ()
         if question_id in right_options and len(mine) >= MIN_ANSWERS_FOR_DISTRACTORS:
             unpicked = tuple(t for t, n in picks.items() if n == 0 and t != right_options[question_id])

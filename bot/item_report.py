@@ -3,14 +3,17 @@ bot.store.reports_store, maps each pick to its option and computes with bot.item
 
 from __future__ import annotations
 
+from bot.i18n import FALLBACK, catalog
 from bot.model.course import Course
 from bot.item_analysis import ItemStats, Response, analyse_items, picked_option
+from bot.quiz.messages import true_false_labels
 from bot.store import reports_store
 from bot.store.database import Database
 
 # A true/false question is asked as two buttons, true first (bot.quiz.present); picks are
-# counted by that position, whatever language the buttons were labelled in.
-TRUE_FALSE = ("Đúng", "Sai")
+# counted by that position, whatever language the buttons were labelled in, and named as the
+# buttons are in the course's own language.
+TRUE_FALSE = true_false_labels(catalog(FALLBACK))
 
 
 async def item_statistics(db: Database, course: Course, chat_id: int | None) -> list[ItemStats]:

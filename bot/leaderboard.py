@@ -100,7 +100,7 @@ async def me_command(turn: Turn, args: Args) -> list[Reply]:
     weak = [w for w in weak if w.correct < w.answers]
     if weak:
         shown = ", ".join(
-            f"{core.course.topics[w.topic].title if w.topic in core.course.topics else w.topic} "
+            f"{core.course.topic_title(w.topic)} "
             + tr("me.weak_count", correct=w.correct, answers=w.answers) for w in weak)
         lines.append(plain(tr("me.weak")) + shown)
     if not turn.chat.is_group:         # review is private: its figures only in a private chat

@@ -16,7 +16,7 @@ from bot.core import Core
 from bot.i18n import Catalog
 from bot.model.play import Asked, Round
 from bot.normalize import fold
-from bot.quiz.messages import question_reply, recap_line, reveal_reply, standings_reply
+from bot.quiz.messages import question_reply, recap_line, reveal_reply, standings_reply, true_false_labels
 from bot.quiz.picking import pick_questions
 from bot.quiz.present import present
 from bot.replies import Button, Reply
@@ -31,10 +31,6 @@ def find_topic(core: Core, text: str) -> str | None:
         if key in {fold(topic.id), fold(topic.title), *(fold(a) for a in topic.aliases)}:
             return topic.id
     return None
-
-
-def true_false_labels(tr: Catalog) -> tuple[str, str]:
-    return tr("quiz.true"), tr("quiz.false")
 
 
 def typed_hint(core: Core, tr: Catalog, platform: str, is_group: bool, kind: str) -> str:

@@ -33,7 +33,7 @@ async def answer_typed(turn: Turn, text: str, explicit: bool = False, answer_to:
     text = text[:MAX_TEXT]
     asked = await _target(turn, explicit, answer_to)
     if asked is None and answer_to is None and not turn.chat.is_group:
-        reviewed = await review.typed_answer(turn.core, turn.user, turn.chat, text)
+        reviewed = await review.typed_answer(turn, text)
         if reviewed is not None:         # the review question shown in this private chat
             return reviewed
     if asked is None:

@@ -71,3 +71,31 @@ def test_the_core_imports_no_platform_and_prints_nothing():
                     f"{path.relative_to(ROOT)} imports {names}"
             if isinstance(node, ast.Call) and isinstance(node.func, ast.Name):
                 assert node.func.id != "print", f"{path.relative_to(ROOT)}:{node.lineno} prints"
+
+
+def test_every_annotation_in_the_core_names_something_its_module_defines_or_imports():
+    """Annotations are strings here (`from __future__ import annotations`): a name missing from
+    the module fails only when something resolves them, so resolve them all."""
+    import importlib
+    import inspect
+    import pkgutil
+    import typing
+
+    import bot
+
+    unresolved = []
+    for info in pkgutil.walk_packages(bot.__path__, "bot."):
+        module = importlib.import_module(info.name)
+        for thing in vars(module).values():
+            if getattr(thing, "__module__", None) != module.__name__:
+                continue
+            functions = [thing]
+            if inspect.isclass(thing):
+                functions += [f for f in vars(thing).values() if inspect.isfunction(f)]
+            for function in functions:
+                if inspect.isfunction(function) or inspect.isclass(function):
+                    try:
+                        typing.get_type_hints(function)
+                    except NameError as error:
+                        unresolved.append(f"{info.name}.{function.__qualname__}: {error}")
+    assert unresolved == []

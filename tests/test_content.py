@@ -54,3 +54,9 @@ def test_every_related_link_and_tested_concept_exists(real_course):
         assert all(r in real_course.concepts for r in c.related), c.id
     for q in real_course.questions.values():
         assert all(c in real_course.concepts for c in q.concepts), q.id
+
+
+def test_a_topic_is_named_by_its_title_and_one_gone_from_the_content_by_its_id(real_course):
+    topic = next(iter(real_course.topics.values()))
+    assert real_course.topic_title(topic.id) == topic.title != topic.id
+    assert real_course.topic_title("chu-de-da-xoa") == "chu-de-da-xoa"

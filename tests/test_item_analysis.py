@@ -105,6 +105,32 @@ def test_a_distractor_nobody_picks_is_flagged_once_there_are_enough_answers():
     assert enough.picks == {"1961": 7, "1967": 7, "1976": 6, "1989": 0}
 
 
+def test_the_discrimination_of_a_random_class_is_the_definition_computed_directly():
+    """Students asked some questions several times and others never: each discrimination is
+    the correlation of the item with the rest score, summed here answer by answer."""
+    import random
+
+    from bot.item_analysis import pearson
+
+    rng = random.Random(8)
+    questions = [f"q{n}" for n in range(12)]
+    responses = [Response(rng.choice(questions), student, rng.random() < ability)
+                 for student, ability in ((s, rng.uniform(0.2, 0.9)) for s in range(30))
+                 for _ in range(rng.randint(1, 25))]
+    items = {i.question_id: i for i in analyse_items(responses, {}, {})}
+    for question_id in questions:
+        xs, ys = [], []
+        for student in sorted({r.student for r in responses}):
+            mine = [r.correct for r in responses if r.student == student and r.question_id == question_id]
+            rest = [r.correct for r in responses if r.student == student and r.question_id != question_id]
+            if mine and rest:
+                xs.append(sum(mine) / len(mine))
+                ys.append(sum(rest) / len(rest))
+        assert items[question_id].students == len(xs) >= 5
+        assert items[question_id].discrimination == pytest.approx(pearson(xs, ys), abs=1e-12)
+    assert {i.discrimination is None for i in items.values()} == {False}
+
+
 def test_a_pick_is_the_option_as_shown_not_as_written():
     shown = ("1976", "1989", "1967", "1961")
     assert picked_option(shown, "2") == "1967"

@@ -329,6 +329,8 @@ async def test_a_student_who_blocked_the_bot_is_no_longer_nudged(room):
     ("/review on 25:00", "HH:MM"),
     ("/review on 8", "HH:MM"),
     ("/review on <b>20:00</b>", "HH:MM"),
+    ("/review on 20:00 21:00", "HH:MM"),                     # as /daily on 20:00 21:00 is refused
+    ("/review tz Europe/Berlin Asia/Tokyo", "IANA"),
     ("/review tz Mars/Olympus", "IANA"),
     ("/review tz", "IANA"),
     ("/review tz '; DROP TABLE review_nudges; --", "IANA"),
@@ -336,7 +338,8 @@ async def test_a_student_who_blocked_the_bot_is_no_longer_nudged(room):
 ])
 async def test_bad_times_zones_and_words_get_the_accepted_format_and_change_nothing(room, command, expected):
     await room.say("An", "/review on 20:00", private=True)
-    assert expected in texts(await room.say("An", command, private=True))
+    refused = await room.say("An", command, private=True)
+    assert expected in texts(refused) and [r.to.name for r in refused] == ["An"]     # a refusal, as any other
     row = await room.db.fetchone("SELECT enabled, nudge_time, timezone FROM review_nudges")
     assert tuple(row) == (1, "20:00", "Asia/Ho_Chi_Minh")
 
@@ -403,6 +406,93 @@ async def test_an_empty_answer_to_a_typed_review_question_asks_for_the_text(room
     assert right[0].text.plain().startswith("✅ Chính xác!")
 
 
+async def test_a_blank_message_to_a_typed_review_question_is_refused_and_the_question_stays(room):
+    for _ in range(3):                                          # the typed question (APEC, 1989) is one of these
+        question_id, _ = await miss_in_group(room, "An", await room.say("An", "/quiz lich su 1"))
+        await room.wait(33)
+        if question_id == "ls-apec-nam":
+            break
+    assert question_id == "ls-apec-nam"
+    await pushed(room, "2026-11-24T20:00:00+07:00")
+    shown = review_question(await room.say("An", "/review", private=True))
+    while shown.buttons:                                        # answer the others until the typed one
+        shown = review_question(await answer_review(room, "An", shown, True))
+    logged = (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0]
+    blank = await room.say("An", "  \n ", private=True)
+    assert [(r.text.plain(), r.to.name) for r in blank] == [("Câu trả lời đang trống: hãy gõ câu trả lời của bạn.", "An")]
+    assert (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0] == logged
+    assert (await room.say("An", "1989", private=True))[0].text.plain().startswith("✅ Chính xác!")
+
+
+# --- a miss joining the deck -----------------------------------------------------------------------
+
+async def missed_once(room) -> tuple[str, int]:
+    """An misses a question in the group: its card is in An's deck (one review)."""
+    question_id, _ = await miss_in_group(room, "An", await room.say("An", "/quiz lien quan 1"))
+    await room.wait(33)
+    return question_id, (await room.db.fetchone("SELECT id FROM users WHERE display_name = 'An'"))[0]
+
+
+def racing(monkeypatch, question_id: str, races: int):
+    """Between each of the next `races` reads of a card and the write computed from it, another
+    review of it lands first (An answering in another chat at the same moment)."""
+    from bot.store import review_store
+    from bot.store.review_store import NewReview
+
+    real_card_of = review_store.card_of
+    left = [races]
+
+    async def card_of(db, user_id, item):
+        stored = await real_card_of(db, user_id, item)
+        if stored is not None and left[0]:
+            left[0] -= 1
+            assert await review_store.record_review(db, NewReview(
+                user_id, item, question_id, "quiz", 1, None, stored.due, "2026-11-24", stored.reviews,
+                stored.state, stored.due + timedelta(days=1)))
+        return stored
+
+    monkeypatch.setattr(review_store, "card_of", card_of)
+
+
+async def miss_again(room, question_id: str, user_id: int):
+    from bot.review.deck import add_missed
+
+    await add_missed(room.bot.core, user_id, question_id, "daily", room.clock.now(), "Asia/Ho_Chi_Minh")
+    rows = await room.db.fetchall("SELECT source, reviews_before FROM review_log WHERE user_id = ? ORDER BY id",
+                                  (user_id,))
+    return [tuple(r) for r in rows]
+
+
+async def test_a_miss_on_a_card_that_changed_meanwhile_is_computed_again_from_the_new_state(room, monkeypatch, caplog):
+    question_id, user_id = await missed_once(room)
+    racing(monkeypatch, question_id, races=1)
+    log = await miss_again(room, question_id, user_id)
+    assert log == [("quiz", 0), ("quiz", 1), ("daily", 2)]          # counted once, after the other review
+    assert (await stored(room, "An"))[question_id][1:] == (3, 2)
+    assert "miss not counted" not in caplog.text
+
+
+async def test_a_miss_on_a_card_that_keeps_changing_is_given_up_with_a_log_line(room, monkeypatch, caplog):
+    from bot.review.deck import ATTEMPTS
+
+    question_id, user_id = await missed_once(room)
+    racing(monkeypatch, question_id, races=ATTEMPTS - 1)          # the first try, as a new card, meets An's
+    log = await miss_again(room, question_id, user_id)                # returns: never raises
+    assert log == [("quiz", n) for n in range(ATTEMPTS)]             # the others' reviews, not this one
+    assert f"question {question_id} changed under {ATTEMPTS} attempts; miss not counted" in caplog.text
+
+
+async def test_a_miss_the_deck_cannot_take_still_counts_as_an_answer_and_is_logged(room, caplog):
+    await room.db.write("CREATE TRIGGER broken BEFORE INSERT ON review_log BEGIN SELECT RAISE(ABORT, 'disk trouble'); END")
+    replies = await room.say("An", "/quiz lien quan 1")
+    q = question_of(replies)
+    verdict = await room.press("An", f"a:{q.question.asked_id}:{(q.question.correct + 1) % len(q.question.options)}")
+    assert verdict[0].text.plain().startswith("❌") and verdict[0].to.name == "An"
+    assert (await room.db.fetchone("SELECT COUNT(*), SUM(correct) FROM answers"))[:] == (1, 0)
+    assert await stored(room, "An") == {}
+    assert "could not add question kn-htqt-nen-tang to the deck of user" in caplog.text and "disk trouble" in caplog.text
+
+
 # --- the deck from /define ------------------------------------------------------------------------
 
 async def test_a_concept_added_under_its_card_is_reviewed_through_the_questions_citing_it(real_course, db_path):
@@ -467,3 +557,80 @@ async def test_a_question_a_chat_can_still_answer_is_not_reviewed_until_revealed
     await room.wait(33)                                                           # revealed: reviewable
     shown = review_question(await room.say("An", "/review", private=True))
     assert question_in(room, shown).id == "kn-htqt-nen-tang"
+
+
+async def test_a_wrong_review_answer_names_the_right_option_as_this_review_showed_it(room):
+    missed = set()
+    for _ in range(4):
+        replies = await room.say("An", "/quiz lich su 1")
+        question_id, _ = await miss_in_group(room, "An", replies)
+        missed.add(question_id)
+        await room.wait(33)
+    assert {"ls-asean-1967", "ls-wto-1995", "ls-apec-nam"} <= missed
+    await pushed(room, "2026-11-24T20:00:00+07:00")
+    replies = await room.say("An", "/review", private=True)
+    seen = {}
+    for _ in missed:
+        shown = review_question(replies)
+        question = question_in(room, shown)
+        replies = await answer_review(room, "An", shown, False)
+        seen[question.id] = (shown, replies[0].text.plain().split("\n")[0])
+    shown, verdict = seen["ls-asean-1967"]          # choice: the letter of this review's order
+    letter = next(line[0] for line in shown.text.plain().split("\n") if line[1:] == ". 1967")
+    assert verdict == f"❌ Chưa đúng. Đáp án: {letter}. 1967"
+    assert seen["ls-wto-1995"][1] == "❌ Chưa đúng. Đáp án: Đúng"        # true/false: the button's label
+    assert seen["ls-apec-nam"][1] == "❌ Chưa đúng. Đáp án: 1989"        # typed: the answer
+
+
+# --- content that changed under a deck -------------------------------------------------------------
+
+def without(course, *question_ids):
+    """The course as a teacher left it after deleting some questions."""
+    from dataclasses import replace
+
+    return replace(course, questions={k: q for k, q in course.questions.items() if k not in question_ids})
+
+
+async def test_a_concept_whose_shown_question_was_removed_is_reviewed_through_another(real_course, db_path):
+    from bot.review.items import questions_citing
+
+    room, context = await make_chat(real_course, db_path, settings=EXACT)
+    concept = next(c for c in real_course.concepts.values() if len(questions_citing(real_course, c.id)) >= 2)
+    await room.press("An", f"v:add:{concept.id}", private=True)
+    shown = review_question(await room.say("An", "/review", private=True))
+    removed = question_in(room, shown)
+    await context.__aexit__(None, None, None)          # the teacher deletes that question; the bot restarts
+
+    edited = without(real_course, removed.id)
+    room, context = await make_chat(edited, db_path, settings=EXACT, start=room.clock.now() + timedelta(minutes=5))
+    if shown.buttons:                                    # the old message's button, or a typed answer
+        replies = await room.press("An", shown.buttons[0].id, private=True)
+    else:
+        replies = await room.say("An", "không nhớ", private=True)
+    assert replies[0].text.plain() == "Câu hỏi này không còn trong bài học; câu trả lời này không được tính."
+    again = review_question(replies)                     # the concept is still asked, by another question
+    assert question_in(room, again).id in {q.id for q in questions_citing(edited, concept.id)}
+    assert (await stored(room, "An"))[concept.id][0].year < 9999
+    assert (await room.db.fetchone("SELECT COUNT(*) FROM review_log"))[0] == 0
+    await context.__aexit__(None, None, None)
+
+
+async def test_a_concept_set_aside_while_no_question_cited_it_comes_back_when_added_again(real_course, db_path):
+    from bot.review.items import questions_citing
+
+    concept = next(c for c in real_course.concepts.values() if len(questions_citing(real_course, c.id)) >= 1)
+    citing = [q.id for q in questions_citing(real_course, concept.id)]
+    room, context = await make_chat(real_course, db_path, settings=EXACT)
+    await room.press("An", f"v:add:{concept.id}", private=True)
+    await context.__aexit__(None, None, None)
+    room, context = await make_chat(without(real_course, *citing), db_path, settings=EXACT)
+    assert "🧠 Ôn tập ·" not in texts(await room.say("An", "/review", private=True))
+    assert (await stored(room, "An"))[concept.id][0].year == 9999       # set aside, its history kept
+    await context.__aexit__(None, None, None)
+
+    room, context = await make_chat(real_course, db_path, settings=EXACT)   # the questions are back
+    added = await room.press("An", f"v:add:{concept.id}", private=True)
+    assert f"Đã thêm “{concept.term}”" in texts(added)
+    shown = review_question(await room.say("An", "/review", private=True))
+    assert question_in(room, shown).id in citing
+    await context.__aexit__(None, None, None)

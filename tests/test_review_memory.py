@@ -76,3 +76,30 @@ async def test_stats_shows_the_class_predicted_recall_by_topic_and_what_is_forgo
     refused = await room.say("An", "/stats")
     assert refused[0].to.name == "An" and "Trí nhớ" not in texts(refused)
     await context.__aexit__(None, None, None)
+
+
+async def test_a_card_set_aside_counts_nowhere_in_review_me_or_stats(mini_course, db_path):
+    from tests.test_review import without
+
+    room, context = await make_chat(mini_course, db_path, settings=EXACT)
+    room.admins.add("Cô Hoa")
+    question_id, _ = await miss_in_group(room, "An", await room.say("An", "/quiz lien quan 1"))
+    await room.wait(33)
+    await pushed(room, "2026-11-24T20:00:00+07:00")
+    await answer_review(room, "An", review_question(await room.say("An", "/review", private=True)), False)
+    prompt = mini_course.questions[question_id].prompt
+    assert f"• {prompt} — quên lại 1 lần" in texts(await room.say("Cô Hoa", "/stats"))
+    await context.__aexit__(None, None, None)            # the teacher deletes the question
+
+    room, context = await make_chat(without(mini_course, question_id), db_path, settings=EXACT,
+                                    start=datetime.fromisoformat("2026-11-26T20:00:00+07:00"))
+    room.admins.add("Cô Hoa")
+    review = texts(await room.say("An", "/review", private=True))
+    assert review.startswith("Bộ thẻ ôn tập của bạn còn trống")          # its only card is set aside
+    row = await room.db.fetchone("SELECT due, reviews, lapses FROM review_cards")
+    assert row[0].startswith("9999") and tuple(row[1:]) == (2, 1)       # kept, with its history
+    assert "🧠 Ôn tập: bộ thẻ còn trống" in texts(await room.say("An", "/me", private=True))
+    stats = texts(await room.say("Cô Hoa", "/stats"))
+    assert "Trí nhớ dự đoán" not in stats and "Hay bị quên lại nhất" not in stats
+    assert question_id not in stats and prompt not in stats
+    await context.__aexit__(None, None, None)

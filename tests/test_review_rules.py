@@ -2,14 +2,17 @@
 
 import random
 from datetime import date, datetime, timedelta, timezone
+from zoneinfo import ZoneInfo
 
 import fsrs.scheduler
 import pytest
 from fsrs import Card, Rating, Scheduler, State
 
-from bot.review.days import days_until, latest_nudge, next_nudge, review_streak, study_day, study_day_end
+from bot.daily_schedule import next_post, post_instant
+from bot.review.days import days_until, review_streak, study_day, study_day_end
 from bot.review.grading import AWAY_SECONDS, grade
 from bot.review.items import concept_item, question_for, question_item, questions_of, topic_of
+from bot.review.nudges import latest_nudge
 from bot.review.scheduling import Memory, dump_state, fuzz_range, fuzzed_days, load_state
 from bot.settings import Settings
 
@@ -118,13 +121,29 @@ def test_a_study_day_runs_from_four_to_four_local():
 def test_next_nudge_keeps_the_local_time_across_daylight_saving():
     zone = "Europe/Berlin"
     before = datetime.fromisoformat("2026-03-28T21:00:00+01:00")              # after Saturday's nudge
-    nudge = next_nudge(before, "20:00", zone)
+    nudge = next_post(before, "20:00", zone)
     assert nudge == datetime.fromisoformat("2026-03-29T20:00:00+02:00")       # summer time
-    assert next_nudge(nudge, "20:00", zone) == datetime.fromisoformat("2026-03-30T20:00:00+02:00")
-    assert next_nudge(nudge - timedelta(seconds=1), "20:00", zone) == nudge
+    assert next_post(nudge, "20:00", zone) == datetime.fromisoformat("2026-03-30T20:00:00+02:00")
+    assert next_post(nudge - timedelta(seconds=1), "20:00", zone) == nudge
     assert latest_nudge(nudge, "20:00", zone) == nudge
     assert latest_nudge(nudge - timedelta(seconds=1), "20:00", zone) == \
         datetime.fromisoformat("2026-03-28T20:00:00+01:00")
+
+
+@pytest.mark.parametrize("zone", ["Europe/Berlin", "America/New_York", "Australia/Lord_Howe", "America/Santiago",
+                                  "Asia/Ho_Chi_Minh"])
+@pytest.mark.parametrize("nudge_time", ["00:00", "01:30", "02:00", "02:30", "03:00", "20:00", "23:59"])
+def test_the_nudge_instants_are_the_last_and_next_local_time_over_a_year_of_clock_changes(zone, nudge_time):
+    """The daily schedule's post instants are what a nudge needs: the last local `nudge_time`
+    at or before an instant and the first after it, also on the days the clocks change (a
+    time that does not exist that day included)."""
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    for step in range(0, 365 * 24 * 4, 7):                     # every 1 h 45 min for a year
+        now = start + timedelta(minutes=15 * step)
+        today = now.astimezone(ZoneInfo(zone)).date()
+        instants = [post_instant(today + timedelta(days=d), nudge_time, zone) for d in range(-3, 4)]
+        assert latest_nudge(now, nudge_time, zone) == max(i for i in instants if i <= now)
+        assert next_post(now, nudge_time, zone) == min(i for i in instants if i > now)
 
 
 def test_review_streak_counts_days_in_a_row_ending_today_or_yesterday():

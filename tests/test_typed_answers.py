@@ -67,3 +67,14 @@ def test_a_listed_near_miss_is_wrong_in_digits_or_words():
 def test_the_same_answer_has_the_same_key():
     assert answer_key("bốn hoạt động") == answer_key("4 hoat dong") == "4 hoat dong"
     assert answer_key("năm 1995") == answer_key("1995")
+
+
+def test_a_typed_answer_is_read_without_its_spaces_and_only_up_to_max_typed_characters():
+    from bot.quiz.answers import MAX_TYPED
+
+    question = short("1989")
+    assert typed_answer_is_correct(question, "  1989 \n")
+    beyond = "1989" + " " * (MAX_TYPED - 4) + " 1990"          # what follows the limit is not read
+    assert typed_answer_is_correct(question, beyond)
+    within = "1989" + " " * (MAX_TYPED - 9) + " 1990"          # the last characters that are read
+    assert len(within) == MAX_TYPED and not typed_answer_is_correct(question, within)

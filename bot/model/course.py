@@ -77,6 +77,11 @@ class Course:
     concepts: dict[str, Concept] = field(default_factory=dict)
     questions: dict[str, Question] = field(default_factory=dict)
 
+    def topic_title(self, topic_id: str) -> str:
+        """The topic's title; its id once the content no longer has it (old answers keep it)."""
+        topic = self.topics.get(topic_id)
+        return topic.title if topic else topic_id
+
     def sources_label(self, sources: tuple[Source, ...]) -> str:
         """Sections grouped under their text: "Bài giảng … — §1.1.1 …, §1.1.2 a …; Bài báo … — §3 …"."""
         groups: dict[str, list[str]] = {}

@@ -22,6 +22,8 @@ from rapidfuzz.distance import Levenshtein
 from bot.model.course import Question
 from bot.vi_numbers import numbers_as_digits, parse_number_words, roman_to_int
 
+MAX_TYPED = 200          # characters of a typed answer that are read and kept
+
 _EXACT_TOKEN = re.compile(r"^(\d+|[ivxlcdm]+)$")
 _LEADING_YEAR_WORD = re.compile(r"^nam (?=\d)")  # "năm 1995" -> "1995"
 
@@ -101,10 +103,17 @@ def typed_text_matches(expected: str, typed: str) -> bool:
     return Levenshtein.distance(want_text, got_text) <= _typo_allowance(len(want_text))
 
 
+def typed_text(typed: str) -> str:
+    """What of a typed answer is read and kept: without the spaces around it, its first
+    MAX_TYPED characters (no answer is longer, and comparing a longer text costs for nothing)."""
+    return typed.strip()[:MAX_TYPED]
+
+
 def typed_answer_is_correct(question: Question, typed: str) -> bool:
     """Accepted: the answer or an `accept` variant, allowing a typo. A listed near miss
     (`reject`) is wrong even when it is one typo away from the answer, unless it is exactly
-    an accepted form."""
+    an accepted form. Only `typed_text(typed)` is read."""
+    typed = typed_text(typed)
     variants = (question.answer, *question.accept) if isinstance(question.answer, str) else ()
     key = answer_key(typed)
     if any(answer_key(v) == key for v in variants if v):

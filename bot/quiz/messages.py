@@ -52,12 +52,25 @@ def question_body(course: Course, question: Question, presented: Presented, head
     return join(lines), buttons
 
 
+def true_false_labels(tr: Catalog) -> tuple[str, str]:
+    """A true/false question's two buttons, true first, in the chat's language."""
+    return tr("quiz.true"), tr("quiz.false")
+
+
 def option_label(presented: Presented, option: int) -> str:
+    """An option as the chat saw it: a button's own label (true/false), else letter and text."""
     if presented.typed:
         return ""
     if len(presented.options) == 2:
         return presented.options[option]
     return f"{LETTERS[option]}. {presented.options[option]}"
+
+
+def right_answer_label(question: Question, presented: Presented) -> str:
+    """The right answer as the chat saw it: its option's label, or the typed answer."""
+    if presented.typed:
+        return correct_answer_text(question, presented)
+    return option_label(presented, presented.correct)
 
 
 def names(tr: Catalog, rows: list[AnswerRow], with_points: bool = True) -> str:
@@ -70,9 +83,7 @@ def names(tr: Catalog, rows: list[AnswerRow], with_points: bool = True) -> str:
 def reveal_reply(tr: Catalog, course: Course, question: Question, presented: Presented,
                  answers: list[AnswerRow], title: str) -> Reply:
     right = [a for a in answers if a.correct]
-    answer = correct_answer_text(question, presented)
-    if not presented.typed and len(presented.options) > 2:
-        answer = f"{LETTERS[presented.correct]}. {answer}"
+    answer = right_answer_label(question, presented)
     lines: list[Rich | str] = [
         bold(title),
         plain(tr("quiz.answer")) + bold(answer),
@@ -97,9 +108,7 @@ def recap_line(tr: Catalog, question: Question, presented: Presented, position: 
                answers: int, right: int) -> str:
     """One line for a question the platform revealed itself (a closed quiz poll): its answer
     and how the chat did, shown with the standings instead of a message of its own."""
-    answer = correct_answer_text(question, presented)
-    if not presented.typed and len(presented.options) > 2:
-        answer = f"{LETTERS[presented.correct]}. {answer}"
+    answer = right_answer_label(question, presented)
     return tr("quiz.recap", position=position, answer=answer, right=right, total=answers)
 
 

@@ -1,4 +1,5 @@
-"""Study days, nudge instants and the review streak: pure date arithmetic in the student's zone.
+"""Study days and the review streak: pure date arithmetic in the student's zone (a nudge's
+instants are the daily schedule's: bot.daily_schedule).
 
 A study day runs from `starts_hour` (04:00 by default, as in Anki) to the same hour the next
 day, so a review at 00:30 still belongs to the evening before. A card is reviewable once its due
@@ -10,7 +11,6 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from bot.daily_schedule import post_instant
 from bot.periods import zone
 
 
@@ -22,26 +22,6 @@ def study_day_end(instant: datetime, timezone: str, starts_hour: int) -> datetim
     """The first instant of the next study day: cards due before it are due 'today'."""
     following = study_day(instant, timezone, starts_hour) + timedelta(days=1)
     return datetime.combine(following, time(starts_hour), tzinfo=zone(timezone))
-
-
-def next_nudge(after: datetime, nudge_time: str, timezone: str) -> datetime:
-    """The first local `nudge_time` strictly after `after`."""
-    today = after.astimezone(zone(timezone)).date()
-    for offset in range(3):
-        at = post_instant(today + timedelta(days=offset), nudge_time, timezone)
-        if at > after:
-            return at
-    raise AssertionError("unreachable")
-
-
-def latest_nudge(at: datetime, nudge_time: str, timezone: str) -> datetime:
-    """The last local `nudge_time` at or before `at`."""
-    today = at.astimezone(zone(timezone)).date()
-    for offset in range(3):
-        instant = post_instant(today - timedelta(days=offset), nudge_time, timezone)
-        if instant <= at:
-            return instant
-    raise AssertionError("unreachable")
 
 
 def days_until(now: datetime, due: datetime, timezone: str, starts_hour: int) -> int:

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import logging
-from datetime import UTC, datetime
+from datetime import datetime
 
 from fsrs import Rating
 
@@ -19,8 +19,6 @@ from bot.store.review_store import NewReview
 
 log = logging.getLogger(__name__)
 
-# Where a card waits when its question left the content: out of every count, history kept.
-SET_ASIDE = datetime(9999, 12, 31, tzinfo=UTC)
 ATTEMPTS = 3
 
 

@@ -33,7 +33,7 @@ def _percent(values: list[float]) -> str:
 
 
 async def me_lines(core: Core, tr: Catalog, user_id: int, chat_id: int, now: datetime) -> list[str]:
-    cards = [c for c in await review_store.deck_of(core.db, user_id) if c.due < deck.SET_ASIDE]
+    cards = await review_store.deck_of(core.db, user_id)
     if not cards:
         return [tr("me.memory_empty")]
     zone = await deck.student_zone(core, user_id, chat_id)
@@ -56,7 +56,7 @@ async def class_lines(core: Core, tr: Catalog, chat_id: int, now: datetime) -> l
     relapses: Counter[str] = Counter()
     for card in cards:
         topic = topic_of(core.course, card.item)
-        if topic is not None and card.due < deck.SET_ASIDE:
+        if topic is not None:
             by_topic[topic].append(card)
         if card.lapses:
             relapses[card.item] += card.lapses
@@ -65,9 +65,8 @@ async def class_lines(core: Core, tr: Catalog, chat_id: int, now: datetime) -> l
     figures.sort(key=lambda f: (fmean(f[1]) if f[1] else 2.0, f[0]))
     lines = [tr("stats.memory")]
     for topic, recalls, topic_cards in figures:
-        title = core.course.topics[topic].title if topic in core.course.topics else topic
-        lines.append(tr("stats.memory_line", title=title, recall=_percent(recalls), cards=len(topic_cards),
-                        students=len({c.user_id for c in topic_cards})))
+        lines.append(tr("stats.memory_line", title=core.course.topic_title(topic), recall=_percent(recalls),
+                        cards=len(topic_cards), students=len({c.user_id for c in topic_cards})))
     if relapses:
         lines.append(tr("stats.relapsed"))
         for item, count in sorted(relapses.items(), key=lambda r: (-r[1], r[0]))[:MAX_RELAPSED]:

@@ -8,9 +8,8 @@ from fsrs import Rating
 
 from bot.model.course import Course, Question
 from bot.i18n import Catalog
-from bot.quiz.messages import LETTERS, question_body
+from bot.quiz.messages import question_body, right_answer_label
 from bot.model.play import Presented
-from bot.quiz.present import correct_answer_text
 from bot.replies import Button, Reply
 from bot.text import Rich, bold, italic, join, plain
 
@@ -51,11 +50,8 @@ def feedback_reply(tr: Catalog, course: Course, question: Question, presented: P
     rating_name = tr.list("review.ratings")[int(rating) - 1]
     if correct:
         return Reply(plain(tr("review.right", rating=rating_name, when=when)))
-    answer = correct_answer_text(question, presented)
-    if not presented.typed and len(presented.options) > 2:
-        answer = f"{LETTERS[presented.correct]}. {answer}"
     lines: list[Rich | str] = [
-        plain(tr("review.wrong")) + bold(answer),
+        plain(tr("review.wrong")) + bold(right_answer_label(question, presented)),
         question.explanation,
         italic(tr("card.source") + course.sources_label(question.sources)),
         tr("review.wrong_next", when=when),

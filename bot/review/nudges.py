@@ -12,55 +12,52 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import datetime, timedelta
 
 from bot.core import Core
-from bot.daily_schedule import parse_time
-from bot.events import Chat, User
+from bot.daily_schedule import current_window, next_post, parse_time
+from bot.events import Chat
 from bot.i18n import catalog
 from bot.periods import canonical_timezone, zone
 from bot.replies import Reply
-from bot.review.days import latest_nudge, next_nudge, study_day, study_day_end
-from bot.review.messages import nudge_reply
+from bot.review.days import study_day, study_day_end
+from bot.review.messages import day_label, nudge_reply
 from bot.store import people, review_store
 from bot.store.review_store import Nudge
-from bot.text import plain
+from bot.turn import Turn
 
 log = logging.getLogger(__name__)
 
 
-async def nudge_command(core: Core, user: User, chat: Chat, action: str, args: list[str]) -> list[Reply]:
-    """on [HH:MM] / off / tz ZONE, in the student's private chat."""
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, chat, now)
-    user_id = await people.ensure_user(core.db, user, now)
-    tr = await core.tr(chat_id)
-    nudge = await review_store.nudge_of(core.db, user_id)
-    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, chat_id)
+async def nudge_command(turn: Turn, action: str, value: str) -> list[Reply]:
+    """on [HH:MM] / off / tz ZONE, in the student's private chat; `value` is all that follows
+    the action, read whole as /daily reads it (so "on 20:00 21:00" is refused, not half read)."""
+    core, tr, now = turn.core, turn.tr, turn.now
+    nudge = await review_store.nudge_of(core.db, turn.user_id)
+    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, turn.chat_id)
     at = nudge.nudge_time if nudge else core.settings.review_nudge_time
     enabled = nudge.enabled if nudge else False
     if action == "on":
-        if args:
-            at = parse_time(args[0]) or ""
+        if value:
+            at = parse_time(value) or ""
             if not at:
-                return [Reply(plain(tr("review.bad_time")))]
+                return [turn.aside(tr("review.bad_time"))]
         enabled = True
     elif action == "off":
         enabled = False
     elif action == "tz":
-        name = canonical_timezone(args[0] if args else "")
+        name = canonical_timezone(value)
         if name is None:
-            return [Reply(plain(tr("review.bad_zone")))]
+            return [turn.aside(tr("review.bad_zone"))]
         timezone = name
-    upcoming = next_nudge(now, at, timezone)
+    upcoming = next_post(now, at, timezone)
     await review_store.save_nudge(core.db, Nudge(
-        user_id, chat_id, enabled, at, timezone, upcoming,
+        turn.user_id, turn.chat_id, enabled, at, timezone, upcoming,
         study_day_end(upcoming, timezone, core.settings.review_day_starts_hour), None), now)
     if not enabled:
-        text = tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at)
-        return [Reply(plain(text))]
-    local = upcoming.astimezone(zone(timezone))
-    return [Reply(plain(tr("review.nudge_set", time=at, zone=timezone,
-                           when=f"{tr.list('weekdays')[local.weekday()]} {local:%d/%m}")))]
+        return [turn.say(tr("review.zone_set", zone=timezone) if action == "tz" else tr("review.nudge_off", time=at))]
+    return [turn.say(tr("review.nudge_set", time=at, zone=timezone,
+                        when=day_label(tr, upcoming.astimezone(zone(timezone)).date())))]
 
 
 async def send_due(core: Core) -> int:
@@ -83,7 +80,7 @@ async def send_due(core: Core) -> int:
         if send and latest != nudge.next_at:
             entry = replace(entry, cards_due=await review_store.count_due(core.db, nudge.user_id, ends))
         send = send and entry.cards_due > 0
-        following = next_nudge(now, nudge.nudge_time, nudge.timezone)
+        following = next_post(now, nudge.nudge_time, nudge.timezone)
         moves.append((nudge.user_id, following, study_day_end(following, nudge.timezone, hour), day if send else None))
         if send:
             sends.append(entry)
@@ -96,3 +93,9 @@ async def send_due(core: Core) -> int:
         except Exception:
             log.exception("failed to send the review nudge of user %s", entry.nudge.user_id)
     return len(sends)
+
+
+def latest_nudge(now: datetime, nudge_time: str, timezone: str) -> datetime:
+    """The last local `nudge_time` at or before `now`: the post instant of the daily schedule's
+    current window (a nudge has no reveal, hence no time before the next)."""
+    return current_window(now, nudge_time, timezone, timedelta(0)).post_at

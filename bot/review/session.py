@@ -11,9 +11,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from bot.core import Core
-from bot.events import Chat, User
 from bot.quiz.answers import typed_answer_is_correct
 from bot.model.play import Presented
+from bot.quiz.messages import true_false_labels
 from bot.quiz.present import present
 from bot.replies import Reply
 from bot.review import deck, nudges
@@ -22,12 +22,9 @@ from bot.review.grading import grade
 from bot.review.items import question_for
 from bot.review.messages import end_reply, feedback_reply, question_reply, when_label
 from bot.review.scheduling import dump_state, load_state
-from bot.store import people, quiz_store, review_store
+from bot.store import quiz_store, review_store
 from bot.store.review_store import NewReview, Shown
-from bot.text import plain
 from bot.turn import Args, Turn
-
-MAX_TYPED = 200
 
 
 async def review_command(turn: Turn, args: Args) -> list[Reply]:
@@ -35,9 +32,8 @@ async def review_command(turn: Turn, args: Args) -> list[Reply]:
     if turn.chat.is_group:
         return [turn.aside(turn.tr("review.private_only"))]
     if args["action"] is None:
-        return await start(turn.core, turn.user, turn.chat)
-    return await nudges.nudge_command(turn.core, turn.user, turn.chat, args["action"],
-                                      (args["value"] or "").split())
+        return await start(turn)
+    return await nudges.nudge_command(turn, args["action"], (args["value"] or "").strip())
 
 
 async def review_press(turn: Turn, rest: str) -> list[Reply]:
@@ -47,57 +43,53 @@ async def review_press(turn: Turn, rest: str) -> list[Reply]:
     if turn.chat.is_group:
         return [turn.aside(turn.tr("review.private_only"))]
     if rest == "start":
-        return await start(turn.core, turn.user, turn.chat)
+        return await start(turn)
     shown, _, option = rest.partition(":")
     if shown.isdigit() and option.isdigit() and len(shown) < 19 and len(option) < 19:
-        return await _answer(turn.core, turn.user, turn.chat, int(shown), int(option), None)
+        return await _answer(turn, int(shown), int(option), None)
     return [turn.aside(turn.tr("press.stale"))]
 
 
-async def typed_answer(core: Core, user: User, chat: Chat, text: str) -> list[Reply] | None:
+async def typed_answer(turn: Turn, text: str) -> list[Reply] | None:
     """A message typed in a private chat answers the review question shown there, if it wants a
     typed answer; None when there is none (the message is then not about review)."""
-    if chat.is_group:
+    if turn.chat.is_group:
         return None
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, chat, now)
-    shown = await review_store.shown_to(core.db, await people.ensure_user(core.db, user, now))
-    if shown is None or shown.item is None or shown.options or shown.chat_id != chat_id:
+    shown = await review_store.shown_to(turn.core.db, turn.user_id)
+    if shown is None or shown.item is None or shown.options or shown.chat_id != turn.chat_id:
         return None
     if not text.strip():
-        return [Reply(plain((await core.tr(chat_id))("typed.empty")), to=user)]
-    return await _answer(core, user, chat, shown.turn, None, text)
+        return [turn.aside(turn.tr("typed.empty"))]
+    return await _answer(turn, shown.turn, None, text)
 
 
-async def start(core: Core, user: User, chat: Chat) -> list[Reply]:
+async def start(turn: Turn) -> list[Reply]:
     """Show the item already before the student (after a restart too), else the next due one."""
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, chat, now)
-    user_id = await people.ensure_user(core.db, user, now)
-    tr = await core.tr(chat_id)
-    shown = await review_store.shown_to(core.db, user_id)
+    core = turn.core
+    shown = await review_store.shown_to(core.db, turn.user_id)
     if shown is not None and shown.item is not None and shown.question_id in core.course.questions:
         # Shown again as it was (same option order), timed from now, with buttons of a new turn.
-        zone = await deck.student_zone(core, user_id, chat_id)
-        remaining = await review_store.count_due(core.db, user_id, _day_end(core, now, zone))
-        turn = await review_store.show(core.db, user_id, chat_id, shown.item, shown.question_id,
-                                       shown.options, shown.correct, now)
+        zone = await deck.student_zone(core, turn.user_id, turn.chat_id)
+        remaining = await review_store.count_due(core.db, turn.user_id, _day_end(core, turn.now, zone))
+        number = await review_store.show(core.db, turn.user_id, turn.chat_id, shown.item, shown.question_id,
+                                         shown.options, shown.correct, turn.now)
         question = core.course.questions[shown.question_id]
         presented = Presented(shown.question_id, shown.options, shown.correct)
-        return [question_reply(tr, core.course, turn, question, presented, max(remaining, 1))]
-    return await _next(core, tr, user_id, chat_id, now)
+        return [question_reply(turn.tr, core.course, number, question, presented, max(remaining, 1))]
+    return await _next(turn)
 
 
 def _day_end(core: Core, now: datetime, zone: str) -> datetime:
     return study_day_end(now, zone, core.settings.review_day_starts_hour)
 
 
-async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> list[Reply]:
+async def _next(turn: Turn) -> list[Reply]:
     """The next due card as a question, else the end of the session. A card whose question a
     chat can still answer waits: its review would reveal the answer (a daily question is open
     for a day, and a group may be playing the question right now)."""
-    zone = await deck.student_zone(core, user_id, chat_id)
-    ends = _day_end(core, now, zone)
+    core, tr, user_id = turn.core, turn.tr, turn.user_id
+    zone = await deck.student_zone(core, user_id, turn.chat_id)
+    ends = _day_end(core, turn.now, zone)
     open_now = await quiz_store.open_question_ids(core.db)
     held, last = 0, None
     while cards := await review_store.due_cards(core.db, user_id, ends, after=last):
@@ -105,65 +97,63 @@ async def _next(core: Core, tr, user_id: int, chat_id: int, now: datetime) -> li
         for card in cards:
             question = question_for(core.course, card.item, card.reviews)
             if question is None:
-                await review_store.set_aside(core.db, user_id, card.item, deck.SET_ASIDE)
+                await review_store.set_aside(core.db, user_id, card.item)
                 continue
             if question.id in open_now:
                 held += 1
                 continue
-            presented = present(question, core.rng, (tr("quiz.true"), tr("quiz.false")))
-            turn = await review_store.show(core.db, user_id, chat_id, card.item, question.id,
-                                           presented.options, presented.correct, now)
+            presented = present(question, core.rng, true_false_labels(tr))
+            number = await review_store.show(core.db, user_id, turn.chat_id, card.item, question.id,
+                                             presented.options, presented.correct, turn.now)
             remaining = await review_store.count_due(core.db, user_id, ends) - held
-            return [question_reply(tr, core.course, turn, question, presented, remaining)]
-    return [await _end(core, tr, user_id, zone, ends, held)]
+            return [question_reply(tr, core.course, number, question, presented, remaining)]
+    return [await _end(turn, zone, ends, held)]
 
 
-async def _end(core: Core, tr, user_id: int, zone: str, ends: datetime, held: int) -> Reply:
+async def _end(turn: Turn, zone: str, ends: datetime, held: int) -> Reply:
+    core, user_id = turn.core, turn.user_id
     hour = core.settings.review_day_starts_hour
     deck_size = await review_store.deck_size(core.db, user_id)
     upcoming = await review_store.next_due(core.db, user_id, ends)
     next_day, next_count = None, 0
-    if upcoming is not None and upcoming < deck.SET_ASIDE:
+    if upcoming is not None:
         next_day = study_day(upcoming, zone, hour)
         next_count = await review_store.count_due(core.db, user_id, study_day_end(upcoming, zone, hour), ends)
     nudge = await review_store.nudge_of(core.db, user_id)
     nudge_time = f"{nudge.nudge_time} ({nudge.timezone})" if nudge and nudge.enabled else None
-    return end_reply(tr, deck_size, next_count, next_day, nudge_time, core.settings.review_nudge_time, held)
+    return end_reply(turn.tr, deck_size, next_count, next_day, nudge_time, core.settings.review_nudge_time, held)
 
 
-async def _answer(core: Core, user: User, chat: Chat, turn: int, option: int | None,
-                  typed: str | None) -> list[Reply]:
-    now = core.clock.now()
-    chat_id = await people.ensure_chat(core.db, chat, now)
-    user_id = await people.ensure_user(core.db, user, now)
-    tr = await core.tr(chat_id)
-    shown = await review_store.shown_to(core.db, user_id)
-    if shown is None or shown.item is None or shown.turn != turn or shown.chat_id != chat_id:
-        return [Reply(plain(tr("review.moved_on")), to=user)]
+async def _answer(turn: Turn, number: int, option: int | None, typed: str | None) -> list[Reply]:
+    """An answer to the item shown at turn `number`: a pressed option, or a typed text."""
+    core, tr = turn.core, turn.tr
+    shown = await review_store.shown_to(core.db, turn.user_id)
+    if shown is None or shown.item is None or shown.turn != number or shown.chat_id != turn.chat_id:
+        return [turn.aside(tr("review.moved_on"))]
     question = core.course.questions.get(shown.question_id)
     presented = Presented(shown.question_id, shown.options, shown.correct)
-    if question is None:
-        await review_store.set_aside(core.db, user_id, shown.item, deck.SET_ASIDE)
-        return [Reply(plain(tr("review.question_gone"))), *await _next(core, tr, user_id, chat_id, now)]
+    if question is None:        # the card waits for its next question; _next sets it aside if none is left
+        return [turn.say(tr("review.question_gone")), *await _next(turn)]
     if typed is not None:
-        correct = typed_answer_is_correct(question, typed.strip()[:MAX_TYPED])
+        correct = typed_answer_is_correct(question, typed)
     elif not 0 <= option < len(shown.options):
-        return [Reply(plain(tr("answer.bad_option")), to=user)]
+        return [turn.aside(tr("answer.bad_option"))]
     else:
         correct = option == shown.correct
-    written = await _record(core, shown, question.id, correct, now, chat_id)
+    written = await _record(turn, shown, question.id, correct)
     if written is None:
-        return [Reply(plain(tr("review.moved_on")), to=user)]
+        return [turn.aside(tr("review.moved_on"))]
     rating, days, due_day = written
     feedback = feedback_reply(tr, core.course, question, presented, correct, rating,
                               when_label(tr, days, due_day))
-    return [feedback, *await _next(core, tr, user_id, chat_id, now)]
+    return [feedback, *await _next(turn)]
 
 
-async def _record(core: Core, shown: Shown, question_id: str, correct: bool, now: datetime, chat_id: int):
+async def _record(turn: Turn, shown: Shown, question_id: str, correct: bool):
     """Grade and schedule the answer; (rating, study days until due, due day) or None when it
     was not the first answer to the item shown."""
-    zone = await deck.student_zone(core, shown.user_id, chat_id)
+    core, now = turn.core, turn.now
+    zone = await deck.student_zone(core, shown.user_id, turn.chat_id)
     hour = core.settings.review_day_starts_hour
     seconds = max(0.0, (now - shown.shown_at).total_seconds())
     rating = grade(correct, seconds, not shown.options, core.settings)

@@ -7,7 +7,7 @@ import sqlite3
 from datetime import datetime
 
 from bot.clock import from_iso, iso
-from bot.model.play import AnswerRow, Asked, NewAnswer, Round, Standing
+from bot.model.play import AnswerRow, Asked, NewAnswer, Presented, Round, Standing
 from bot.store.database import Database
 
 
@@ -142,11 +142,9 @@ async def discard_undelivered(db: Database, asked_id: int) -> bool:
     return removed == 1
 
 
-async def undelivered_asked(db: Database, chat_id: int | None = None) -> list[Asked]:
-    """Questions queued but never confirmed delivered (all chats when chat_id is None)."""
-    where = "delivered_at IS NULL AND closed_at IS NULL" + (" AND chat_id = ?" if chat_id is not None else "")
-    rows = await db.fetchall(f"SELECT * FROM asked WHERE {where} ORDER BY id",
-                             (chat_id,) if chat_id is not None else ())
+async def undelivered_asked(db: Database) -> list[Asked]:
+    """Questions queued but never confirmed delivered, in every chat."""
+    rows = await db.fetchall("SELECT * FROM asked WHERE delivered_at IS NULL AND closed_at IS NULL ORDER BY id")
     return [_asked(r) for r in rows]
 
 

@@ -1,8 +1,11 @@
 """Spaced review: decks, the review log, nudge settings and open review sessions.
 
-A card changes only through a review_log row (its trigger writes the card in the same
-statement); a review computed from a state that changed meanwhile is refused by the log's
-UNIQUE (user_id, item, reviews_before), so a double press or two answers at once count once.
+A review changes a card only through its review_log row (the log's trigger writes the card in
+the same statement); a review computed from a state that changed meanwhile is refused by the
+log's UNIQUE (user_id, item, reviews_before), so a double press or two answers at once count
+once. Two writes touch a card without a review, and neither counts as one: `add_card` (a concept
+chosen under /define joins the deck, or a card set aside comes back) and `set_aside` (no
+question of the content can review the card any more).
 """
 
 from __future__ import annotations
@@ -10,10 +13,17 @@ from __future__ import annotations
 import json
 import sqlite3
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from bot.clock import from_iso, iso
 from bot.store.database import Database
+
+
+# Where a card waits once no question of the content can review it: its history kept, out of
+# the deck every query here reads (`_IN_DECK`); adding it again (a concept's button, a new
+# miss) brings it back.
+SET_ASIDE = datetime(9999, 12, 31, tzinfo=UTC)
+_IN_DECK = f"due < '{iso(SET_ASIDE)}'"
 
 
 @dataclass(frozen=True)
@@ -64,10 +74,12 @@ async def card_of(db: Database, user_id: int, item: str) -> StoredCard | None:
 
 
 async def add_card(db: Database, user_id: int, item: str, state: str, due: datetime) -> bool:
-    """A card nobody reviewed yet (a concept chosen under /define); False if already in the deck."""
+    """A card nobody reviewed yet (a concept chosen under /define), or one set aside brought
+    back, due at `due` with its history; False if already in the deck."""
     return await db.write(
         "INSERT INTO review_cards (user_id, item, state, due) VALUES (?, ?, ?, ?) "
-        "ON CONFLICT (user_id, item) DO NOTHING", (user_id, item, state, iso(due))) == 1
+        "ON CONFLICT (user_id, item) DO UPDATE SET due = excluded.due WHERE review_cards.due >= ?",
+        (user_id, item, state, iso(due), iso(SET_ASIDE))) == 1
 
 
 async def record_review(db: Database, review: NewReview) -> bool:
@@ -99,23 +111,24 @@ async def count_due(db: Database, user_id: int, before: datetime, since: datetim
 
 async def next_due(db: Database, user_id: int, after: datetime) -> datetime | None:
     """The earliest due instant at or after `after` (the next card to come due)."""
-    row = await db.fetchone("SELECT MIN(due) FROM review_cards WHERE user_id = ? AND due >= ?",
+    row = await db.fetchone(f"SELECT MIN(due) FROM review_cards WHERE user_id = ? AND due >= ? AND {_IN_DECK}",
                             (user_id, iso(after)))
     return from_iso(row[0]) if row and row[0] else None
 
 
 async def deck_size(db: Database, user_id: int) -> int:
-    return int((await db.fetchone("SELECT COUNT(*) FROM review_cards WHERE user_id = ?", (user_id,)))[0])
+    return int((await db.fetchone(f"SELECT COUNT(*) FROM review_cards WHERE user_id = ? AND {_IN_DECK}",
+                                  (user_id,)))[0])
 
 
 async def deck_of(db: Database, user_id: int) -> list[StoredCard]:
-    return [_card(r) for r in await db.fetchall(_CARD + "WHERE user_id = ?", (user_id,))]
+    return [_card(r) for r in await db.fetchall(_CARD + f"WHERE user_id = ? AND {_IN_DECK}", (user_id,))]
 
 
-async def set_aside(db: Database, user_id: int, item: str, until: datetime) -> None:
-    """Move a card whose question left the content out of the way, keeping its history."""
+async def set_aside(db: Database, user_id: int, item: str) -> None:
+    """Move a card no question of the content can review out of the way, keeping its history."""
     await db.write("UPDATE review_cards SET due = ? WHERE user_id = ? AND item = ?",
-                   (iso(until), user_id, item))
+                   (iso(SET_ASIDE), user_id, item))
 
 
 async def review_days(db: Database, user_id: int, limit: int = 400) -> list[str]:
@@ -127,9 +140,9 @@ async def review_days(db: Database, user_id: int, limit: int = 400) -> list[str]
 
 
 async def class_cards(db: Database, chat_id: int) -> list[StoredCard]:
-    """Every card of the students who answered in this chat."""
+    """Every card in the decks of the students who answered in this chat."""
     rows = await db.fetchall(
-        _CARD + "WHERE user_id IN (SELECT user_id FROM scores WHERE chat_id = ? AND period = 'all')",
+        _CARD + f"WHERE user_id IN (SELECT user_id FROM scores WHERE chat_id = ? AND period = 'all') AND {_IN_DECK}",
         (chat_id,))
     return [_card(r) for r in rows]
 
@@ -157,8 +170,9 @@ class DueNudge:
     language: str | None
 
 
-_NUDGE = ("SELECT n.user_id, n.chat_id, n.enabled, n.nudge_time, n.timezone, n.next_at, n.next_day_ends, "
-          "n.last_day FROM review_nudges n ")
+_NUDGE_COLUMNS = ("n.user_id", "n.chat_id", "n.enabled", "n.nudge_time", "n.timezone", "n.next_at",
+                  "n.next_day_ends", "n.last_day")
+_NUDGE = f"SELECT {', '.join(_NUDGE_COLUMNS)} FROM review_nudges n "
 
 
 def _nudge(row) -> Nudge:
@@ -203,12 +217,12 @@ async def due_nudges(db: Database, now: datetime) -> list[DueNudge]:
     if earliest is None or earliest > now:
         return []
     rows = await db.fetchall(
-        "SELECT n.user_id, n.chat_id, n.enabled, n.nudge_time, n.timezone, n.next_at, n.next_day_ends, "
-        "n.last_day, (SELECT COUNT(*) FROM review_cards c WHERE c.user_id = n.user_id "
-        "             AND c.due < n.next_day_ends), ch.platform, ch.platform_id, ch.language "
+        f"SELECT {', '.join(_NUDGE_COLUMNS)}, (SELECT COUNT(*) FROM review_cards c WHERE c.user_id = n.user_id "
+        "    AND c.due < n.next_day_ends), ch.platform, ch.platform_id, ch.language "
         "FROM review_nudges n JOIN chats ch ON ch.id = n.chat_id "
         "WHERE n.enabled = 1 AND n.next_at <= ? ORDER BY n.next_at, n.user_id", (iso(now),))
-    return [DueNudge(_nudge(r), int(r[8]), r[9], r[10], r[11]) for r in rows]
+    n = len(_NUDGE_COLUMNS)
+    return [DueNudge(_nudge(r), int(r[n]), r[n + 1], r[n + 2], r[n + 3]) for r in rows]
 
 
 async def advance_nudges(db: Database, moves: list[tuple[int, datetime, datetime, str | None]],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 from datetime import datetime
 
@@ -76,7 +77,15 @@ async def item_answers(db: Database, chat_id: int | None) -> list[tuple[str, tup
         "SELECT q.question_id, q.options, a.user_id, a.answer, a.correct FROM answers a "
         "JOIN asked q ON q.id = a.asked_id WHERE ?1 IS NULL OR q.chat_id = ?1 ORDER BY a.id",
         (chat_id,))
-    return [(r[0], tuple(json.loads(r[1])), int(r[2]), r[3], bool(r[4])) for r in rows]
+    return await asyncio.to_thread(_item_rows, rows)   # a whole class's history: off the event loop
+
+
+def _item_rows(rows) -> list[tuple[str, tuple[str, ...], int, str, bool]]:
+    shown: dict[str, tuple[str, ...]] = {}       # one asking's options, parsed once for all its answers
+    for r in rows:
+        if r[1] not in shown:
+            shown[r[1]] = tuple(json.loads(r[1]))
+    return [(r[0], shown[r[1]], int(r[2]), r[3], bool(r[4])) for r in rows]
 
 
 async def find_chat(db: Database, key: str) -> int | None:

@@ -140,16 +140,16 @@ class StudyBot:
         """An answer given on a platform message (a poll vote) that carries no chat: the chat
         it belongs to, and the core's replies. A vote can reach us before its poll's delivery
         has been reported; it waits for that first."""
-        query = "SELECT chat_id, asked_id FROM platform_messages WHERE platform = ? AND message_key = ?"
-        row = await self.core.db.fetchone(query, (platform, key))
-        if row is None:
+        found = await quiz_store.asked_by_message(self.core.db, platform, key)
+        if found is None:
             await self.core.outbox.settled()
-            row = await self.core.db.fetchone(query, (platform, key))
-        if row is None:
+            found = await quiz_store.asked_by_message(self.core.db, platform, key)
+        if found is None:
             log.warning("a vote on unknown %s message %s was dropped", platform, key)
             return None, []
-        chat, _ = await people.chat_by_id(self.core.db, row[0])
-        return chat, await self.handle(Press(user, chat, f"a:{row[1]}:{option}"))
+        chat_id, asked_id = found
+        chat, _ = await people.chat_by_id(self.core.db, chat_id)
+        return chat, await self.handle(Press(user, chat, f"a:{asked_id}:{option}"))
 
     def default_catalog(self) -> Catalog:
         """The messages of the bot's default language, for when a chat's cannot be looked up."""

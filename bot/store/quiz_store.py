@@ -130,6 +130,13 @@ async def mark_delivered(db: Database, asked_id: int, at: datetime, native: bool
     db.forget(("asked", asked_id))
 
 
+async def asked_by_message(db: Database, platform: str, message_key: str) -> tuple[int, int] | None:
+    """(chat id, asked id) of the question a platform message showed (a poll), if it was stored."""
+    row = await db.fetchone("SELECT chat_id, asked_id FROM platform_messages WHERE platform = ? AND message_key = ?",
+                            (platform, message_key))
+    return (int(row[0]), int(row[1])) if row else None
+
+
 async def discard_undelivered(db: Database, asked_id: int) -> bool:
     """Forget a question the platform never showed (no answer can exist): a daily day stays
     free to post again, a round position to ask again. True if it was removed."""

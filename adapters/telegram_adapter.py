@@ -100,14 +100,30 @@ def split_html(text: Rich, limit: int = MESSAGE_LIMIT) -> list[str]:
     return parts or [""]
 
 
+def poll_overflows(card: QuestionCard) -> list[str]:
+    """Why Telegram would refuse this question as a quiz poll (telegram.constants.PollLimit);
+    empty if it accepts it. One that does not fit goes out as a message with buttons."""
+    if not card.options:
+        return ["typed answer"]
+    reasons = []
+    if not 2 <= len(card.options) <= PollLimit.MAX_OPTION_NUMBER:
+        reasons.append(f"{len(card.options)} options, not 2 to {PollLimit.MAX_OPTION_NUMBER}")
+    if not 1 <= len(card.prompt) <= PollLimit.MAX_QUESTION_LENGTH:
+        reasons.append(f"prompt {len(card.prompt)} > {PollLimit.MAX_QUESTION_LENGTH}")
+    longest = max(len(o) for o in card.options)
+    if longest > PollLimit.MAX_OPTION_LENGTH:
+        reasons.append(f"option {longest} > {PollLimit.MAX_OPTION_LENGTH}")
+    if not all(card.options):
+        reasons.append("an empty option")
+    if len(card.explanation) > PollLimit.MAX_EXPLANATION_LENGTH:
+        reasons.append(f"explanation {len(card.explanation)} > {PollLimit.MAX_EXPLANATION_LENGTH}")
+    if card.explanation.count("\n") > PollLimit.MAX_EXPLANATION_LINE_FEEDS:
+        reasons.append(f"explanation has more than {PollLimit.MAX_EXPLANATION_LINE_FEEDS} line feeds")
+    return reasons
+
+
 def fits_quiz_poll(card: QuestionCard) -> bool:
-    """A question Telegram accepts as a quiz poll (telegram.constants.PollLimit); a typed
-    question or a longer one goes out as a message instead."""
-    return (len(card.options) >= 2 and len(card.options) <= PollLimit.MAX_OPTION_NUMBER
-            and 1 <= len(card.prompt) <= PollLimit.MAX_QUESTION_LENGTH
-            and all(1 <= len(o) <= PollLimit.MAX_OPTION_LENGTH for o in card.options)
-            and len(card.explanation) <= PollLimit.MAX_EXPLANATION_LENGTH
-            and card.explanation.count("\n") <= PollLimit.MAX_EXPLANATION_LINE_FEEDS)
+    return not poll_overflows(card)
 
 
 def keyboard(replies: Sequence[Reply]) -> InlineKeyboardMarkup | None:

@@ -32,9 +32,9 @@ def _quality(args: argparse.Namespace, config: Config, course):
 
 
 def _content_check(args: argparse.Namespace) -> int:
-    from bot.course.check import poll_overflows
     from bot.course.load import checked_course
     from bot.course.quality import quality_warnings
+    from studybot.polls import question_poll_overflows
 
     config = _config(args)
     args.content = config.content
@@ -45,7 +45,7 @@ def _content_check(args: argparse.Namespace) -> int:
     for warning in warnings:
         print(warning)
     if args.polls or not problems:
-        overflow = {q.id: poll_overflows(q) for q in course.questions.values()}
+        overflow = {q.id: question_poll_overflows(q) for q in course.questions.values()}
         long = {k: v for k, v in overflow.items() if v and v != ["typed answer"]}
         if args.polls:
             for qid, reasons in long.items():
@@ -68,6 +68,7 @@ def _content_stats(args: argparse.Namespace) -> int:
     from bot.course.load import ContentError, load_course
     from bot.course.quality import quality_lines
     from bot.course.stats import stats_lines
+    from studybot.polls import poll_line
 
     config = _config(args)
     args.content = config.content
@@ -78,6 +79,7 @@ def _content_stats(args: argparse.Namespace) -> int:
             print(problem, file=sys.stderr)
         return 1
     print("\n".join(stats_lines(course)))
+    print(f"\n{poll_line(course)}")
     print("\nteaching quality (warnings of `studybot content check`):")
     print("\n".join(f"  {line}" for line in quality_lines(_quality(args, config, course))))
     return 0

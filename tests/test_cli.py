@@ -25,3 +25,4 @@ def test_content_stats_counts_topics_and_types():
     assert "3 concepts, 5 questions" in result.stdout
     assert "Quá trình hội nhập quốc tế trên thế giới" in result.stdout
     assert "types: choice 1, true_false 2, short 1, order 1" in result.stdout
+    assert "fit a Telegram quiz poll: 4 of 5" in result.stdout        # all but the typed one

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from bot.course.check import poll_overflows
 from bot.course.load import ContentError, checked_course, load_course
+from studybot.polls import question_poll_overflows
 from tests.conftest import FIXTURE_COURSE
 from tests.test_cli import studybot
 
@@ -146,10 +146,12 @@ def test_poll_limits_are_flagged_not_rejected(course_dir):
     append(course_dir, "questions/mini.yaml",
            QUESTION.format(type="true_false", prompt=long_prompt, body="    answer: true", difficulty="easy"))
     course = load_course(course_dir)
-    assert poll_overflows(course.questions["q-moi"]) == [f"prompt {len(long_prompt)} > 300"]
-    assert poll_overflows(course.questions["ls-asean-1967"]) == []
+    assert question_poll_overflows(course.questions["q-moi"]) == [f"prompt {len(long_prompt)} > 300"]
+    assert question_poll_overflows(course.questions["ls-asean-1967"]) == []
     result = studybot("content", "check", "--polls", "--content", str(course_dir))
-    assert result.returncode == 0 and "q-moi: sent as a message with buttons" in result.stdout
+    assert result.returncode == 0
+    assert f"q-moi: sent as a message with buttons (prompt {len(long_prompt)} > 300)" in result.stdout
+    assert "ls-asean-1967: sent as" not in result.stdout
 
 
 def test_a_listed_near_miss_is_wrong_even_one_typo_from_the_answer():

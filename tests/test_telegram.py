@@ -303,15 +303,17 @@ async def test_a_group_admin_switches_the_language_and_a_member_cannot(tg):
     assert replies[2].startswith("Hello!")
 
 
-def test_the_adapter_judges_telegram_poll_limits_itself(real_course):
-    from adapters.telegram_adapter import fits_quiz_poll
-    from bot.course.check import poll_overflows
-    from bot.quiz.present import present
+def test_telegram_refuses_what_the_adapter_would_not_send_as_a_poll():
+    from adapters.telegram_adapter import poll_overflows
     from bot.replies import QuestionCard
-    for question in real_course.questions.values():
-        shown = present(question, random.Random(1), ("Đúng", "Sai"))
-        card = QuestionCard(1, question.prompt, shown.options, shown.correct, question.explanation, 30)
-        assert fits_quiz_poll(card) == (not poll_overflows(question)), question.id
+
+    fits = QuestionCard(1, "ASEAN ra đời năm nào?", ("1967", "1976"), 0, "Năm 1967.", 30)
+    assert poll_overflows(fits) == []
+    assert poll_overflows(QuestionCard(1, "?" * 301, ("a", "b"), 0, "", 30)) == ["prompt 301 > 300"]
+    assert poll_overflows(QuestionCard(1, "Gõ đáp án", (), -1, "", 30)) == ["typed answer"]
+    assert poll_overflows(QuestionCard(1, "?", tuple("abcdefghijklm"), 0, "", 30)) == ["13 options, not 2 to 12"]
+    assert poll_overflows(QuestionCard(1, "?", ("a", "x" * 101), 0, "a\nb\nc\nd", 30)) == [
+        "option 101 > 100", "explanation has more than 2 line feeds"]
 
 
 async def test_review_runs_in_the_private_chat_from_nudge_to_answer(tg):

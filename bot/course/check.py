@@ -12,12 +12,8 @@ import unicodedata
 from collections import defaultdict
 
 from bot.course.problems import Problem
-from bot.model.course import (
-    POLL_EXPLANATION_MAX, POLL_EXPLANATION_MAX_LINE_FEEDS, POLL_OPTION_MAX, POLL_QUESTION_MAX,
-    Concept, Course, Question, Source,
-)
+from bot.model.course import Concept, Course, Question, Source
 from bot.normalize import fold
-from bot.quiz.present import ORDER_ARROW
 from bot.search import search_key
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,39}$")
@@ -192,23 +188,3 @@ def check_course(course: Course) -> list[Problem]:
     _check_aliases(problems, course)
     _check_duplicate_prompts(problems, course)
     return problems
-
-
-def poll_overflows(question: Question) -> list[str]:
-    """Why a question cannot go out as a Telegram quiz poll (empty: it can)."""
-    reasons = []
-    if question.type == "short":
-        return ["typed answer"]
-    if len(question.prompt) > POLL_QUESTION_MAX:
-        reasons.append(f"prompt {len(question.prompt)} > {POLL_QUESTION_MAX}")
-    options = question.options if question.type == "choice" else ()
-    if question.type == "order":
-        options = (ORDER_ARROW.join(question.items),)
-    longest = max((len(o) for o in options), default=0)
-    if longest > POLL_OPTION_MAX:
-        reasons.append(f"option {longest} > {POLL_OPTION_MAX}")
-    if len(question.explanation) > POLL_EXPLANATION_MAX:
-        reasons.append(f"explanation {len(question.explanation)} > {POLL_EXPLANATION_MAX}")
-    if question.explanation.count("\n") > POLL_EXPLANATION_MAX_LINE_FEEDS:
-        reasons.append(f"explanation has more than {POLL_EXPLANATION_MAX_LINE_FEEDS} line feeds")
-    return reasons

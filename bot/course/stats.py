@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-from bot.course.check import poll_overflows
 from bot.model.course import DIFFICULTIES, QUESTION_TYPES, Course
 
 
@@ -33,7 +32,4 @@ def stats_lines(course: Course) -> list[str]:
     for seed in course.sources.values():
         for key, title in seed.sections.items():
             lines.append(f"  {seed.file} §{key:<8} {sections[(seed.file, key)]:>4}  {title}")
-    polls = sum(1 for q in course.questions.values() if not poll_overflows(q))
-    lines.append("")
-    lines.append(f"fit a Telegram quiz poll: {polls} of {len(course.questions)}")
     return lines

@@ -9,13 +9,6 @@ DIFFICULTIES = ("easy", "medium", "hard")
 # What a question asks of the student (after Bloom): recall a fact, explain or compare, use it.
 LEVELS = ("remember", "understand", "apply")
 
-# Telegram quiz poll limits (telegram.constants.PollLimit); a question over them goes out
-# as a message with buttons instead.
-POLL_QUESTION_MAX = 300
-POLL_OPTION_MAX = 100
-POLL_EXPLANATION_MAX = 200
-POLL_EXPLANATION_MAX_LINE_FEEDS = 2
-
 
 @dataclass(frozen=True)
 class Source:

@@ -13,10 +13,10 @@ import logging
 from datetime import datetime, timedelta
 
 from bot.core import Core
-from bot.daily_schedule import current_window, next_post, parse_time
+from bot.daily_schedule import Timing, change, current_window, next_post
 from bot.i18n import Catalog
 from bot.model.play import Asked
-from bot.periods import canonical_timezone, zone
+from bot.periods import zone
 from bot.quiz.messages import question_reply, reveal_reply, true_false_labels
 from bot.quiz.picking import pick_daily
 from bot.quiz.present import present
@@ -46,28 +46,20 @@ async def daily_command(turn: Turn, args: Args) -> list[Reply]:
         action = "on"                    # /daily in a private chat subscribes the user
     if not turn.is_admin:
         return [turn.aside(tr("daily.admin_only"))]
-    post_time = schedule.post_time if schedule else core.settings.daily_time
-    enabled = schedule.enabled if schedule else False
-    if action == "on":
-        if value:
-            post_time = parse_time(value) or ""
-            if not post_time:
-                return [turn.aside(tr("daily.bad_time_on"))]
-        enabled = True
-    elif action == "off":
-        enabled = False
-    elif action == "time":
-        post_time = parse_time(value) or ""
-        if not post_time:
-            return [turn.aside(tr("daily.bad_time"))]
-    elif action == "tz":
-        name = canonical_timezone(value)
-        if name is None:
-            return [turn.aside(tr("daily.bad_zone"))]
-        await people.set_chat_timezone(core.db, turn.chat_id, name)
-        if schedule is None or not schedule.enabled:
-            return [turn.say(tr("daily.zone_set", zone=name))]
-    await daily_store.save_schedule(core.db, turn.chat_id, enabled, post_time,
+    if schedule is not None:
+        current = Timing(schedule.post_time, schedule.enabled, schedule.timezone)
+    else:
+        current = Timing(core.settings.daily_time, False, await people.chat_timezone(core.db, turn.chat_id))
+    changed = change(current, action, value)
+    if changed == "zone":
+        return [turn.aside(tr("daily.bad_zone"))]
+    if changed == "time":
+        return [turn.aside(tr("daily.bad_time_on") if action == "on" else tr("daily.bad_time"))]
+    if action == "tz":
+        await people.set_chat_timezone(core.db, turn.chat_id, changed.timezone)
+        if not changed.enabled:
+            return [turn.say(tr("daily.zone_set", zone=changed.timezone))]
+    await daily_store.save_schedule(core.db, turn.chat_id, changed.enabled, changed.at,
                                     core.settings.reveal_before_minutes, turn.now)
     return [state_reply(tr, await daily_store.schedule_of(core.db, turn.chat_id), turn.now)]
 

@@ -7,10 +7,10 @@ the next day's post. Daylight-saving changes move the UTC instant, never the loc
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 
-from bot.periods import zone
+from bot.periods import canonical_timezone, zone
 
 _TIME = re.compile(r"^([01]?\d|2[0-3])[:hH.]([0-5]\d)$")
 
@@ -19,6 +19,33 @@ def parse_time(text: str) -> str | None:
     """"8:00", "08:00", "8h30" -> "08:00" / "08:30"; None if not a time of day."""
     match = _TIME.match(text.strip())
     return f"{int(match.group(1)):02d}:{match.group(2)}" if match else None
+
+
+@dataclass(frozen=True)
+class Timing:
+    """A time of day someone chose, whether it is on, and its zone (a chat's daily question,
+    a student's review nudge)."""
+    at: str
+    enabled: bool
+    timezone: str
+
+
+def change(timing: Timing, action: str, value: str) -> Timing | str:
+    """The timing after `/daily` or `/review` ACTION VALUE: "on [HH:MM]", "off", "time HH:MM"
+    or "tz ZONE", each value read whole; or what was wrong with it: "time" or "zone"."""
+    if action in ("on", "time") and (value or action == "time"):
+        at = parse_time(value)
+        if at is None:
+            return "time"
+        timing = replace(timing, at=at)
+    if action == "on":
+        return replace(timing, enabled=True)
+    if action == "off":
+        return replace(timing, enabled=False)
+    if action == "tz":
+        name = canonical_timezone(value)
+        return "zone" if name is None else replace(timing, timezone=name)
+    return timing
 
 
 def post_instant(day: date, post_time: str, timezone: str) -> datetime:

@@ -4,7 +4,7 @@ from datetime import datetime, timedelta
 
 import pytest
 
-from bot.daily_schedule import current_window, parse_time
+from bot.daily_schedule import Timing, change, current_window, parse_time
 from bot.events import Chat, Command, User
 from bot.store import daily_store
 from tests.conftest import count_calls, make_chat, question_of, texts
@@ -54,6 +54,17 @@ async def test_bad_times_and_zones_get_the_accepted_format(chat, command, expect
     assert expected in reply
     schedule = await daily_store.schedule_of(chat.db, 1)
     assert (schedule.post_time, schedule.timezone, schedule.enabled) == ("08:00", "Asia/Ho_Chi_Minh", True)
+
+
+def test_one_rule_changes_the_daily_time_and_the_review_nudge():
+    off = Timing("08:00", False, "Asia/Ho_Chi_Minh")
+    assert change(off, "on", "") == Timing("08:00", True, "Asia/Ho_Chi_Minh")
+    assert change(off, "on", "20h30") == Timing("20:30", True, "Asia/Ho_Chi_Minh")
+    assert change(off, "time", "7:05") == Timing("07:05", False, "Asia/Ho_Chi_Minh")    # stays off
+    assert change(Timing("08:00", True, "UTC"), "off", "") == Timing("08:00", False, "UTC")
+    assert change(off, "tz", "europe/berlin") == Timing("08:00", False, "Europe/Berlin")
+    assert change(off, "on", "20:00 21:00") == "time" and change(off, "time", "") == "time"
+    assert change(off, "tz", "Europe/Berlin Asia/Tokyo") == "zone" and change(off, "tz", "") == "zone"
 
 
 def test_parse_time_accepts_common_forms():

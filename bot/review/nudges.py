@@ -15,10 +15,10 @@ from dataclasses import replace
 from datetime import datetime, timedelta
 
 from bot.core import Core
-from bot.daily_schedule import current_window, next_post, parse_time
+from bot.daily_schedule import Timing, change, current_window, next_post
 from bot.events import Chat
 from bot.i18n import catalog
-from bot.periods import canonical_timezone, zone
+from bot.periods import zone
 from bot.replies import Reply
 from bot.review.days import study_day, study_day_end
 from bot.review.messages import day_label, nudge_reply
@@ -34,22 +34,14 @@ async def nudge_command(turn: Turn, action: str, value: str) -> list[Reply]:
     the action, read whole as /daily reads it (so "on 20:00 21:00" is refused, not half read)."""
     core, tr, now = turn.core, turn.tr, turn.now
     nudge = await review_store.nudge_of(core.db, turn.user_id)
-    timezone = nudge.timezone if nudge else await people.chat_timezone(core.db, turn.chat_id)
-    at = nudge.nudge_time if nudge else core.settings.review_nudge_time
-    enabled = nudge.enabled if nudge else False
-    if action == "on":
-        if value:
-            at = parse_time(value) or ""
-            if not at:
-                return [turn.aside(tr("review.bad_time"))]
-        enabled = True
-    elif action == "off":
-        enabled = False
-    elif action == "tz":
-        name = canonical_timezone(value)
-        if name is None:
-            return [turn.aside(tr("review.bad_zone"))]
-        timezone = name
+    if nudge is not None:
+        current = Timing(nudge.nudge_time, nudge.enabled, nudge.timezone)
+    else:
+        current = Timing(core.settings.review_nudge_time, False, await people.chat_timezone(core.db, turn.chat_id))
+    changed = change(current, action, value)
+    if isinstance(changed, str):
+        return [turn.aside(tr("review.bad_zone") if changed == "zone" else tr("review.bad_time"))]
+    at, enabled, timezone = changed.at, changed.enabled, changed.timezone
     upcoming = next_post(now, at, timezone)
     await review_store.save_nudge(core.db, Nudge(
         turn.user_id, turn.chat_id, enabled, at, timezone, upcoming,
